@@ -1,0 +1,10 @@
+# Every dependency is a Debian 12 package; scripts/test.sh installs them.
+find_package(tl-expected QUIET)
+if(NOT TARGET tl::expected)
+  find_path(TL_EXPECTED_INCLUDE tl/expected.hpp REQUIRED)
+  add_library(tl::expected INTERFACE IMPORTED)
+  target_include_directories(tl::expected SYSTEM INTERFACE ${TL_EXPECTED_INCLUDE})
+endif()
+find_package(ZLIB REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)

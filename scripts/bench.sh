@@ -1,0 +1,204 @@
+#!/usr/bin/env bash
+# Benchmarks that print figures; they never pass or fail on a number.
+#
+#   scripts/bench.sh decode   1,000,000-row test.commission binlog from a
+#                             temporary MariaDB; `sluice decode --format flat`
+#                             vs `mariadb-binlog -v`, alternating, 3 rounds
+#                             each; then tests/bench/bench_decode if built
+#
+# As root on Debian 12, from any directory. Builds Release into build-release/.
+# Knobs (environment): SLUICE_BENCH_TXNS (default 1000 transactions of 1000
+# rows), SLUICE_BENCH_ROUNDS (default 3).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=SCRIPTDIR/lib/packages.sh
+source "$ROOT/scripts/lib/packages.sh"
+# shellcheck source=SCRIPTDIR/lib/mariadb.sh
+source "$ROOT/scripts/lib/mariadb.sh"
+
+BUILD=$ROOT/build-release
+
+usage() {
+  cat <<'EOF'
+usage: scripts/bench.sh COMMAND
+
+commands:
+  decode   generate a 1,000,000-row test.commission binlog (1000-row
+           transactions) on a temporary MariaDB, then time
+           `sluice decode --format flat` against `mariadb-binlog -v`
+           (alternating, 3 rounds each) and run tests/bench/bench_decode
+EOF
+}
+
+step() { printf '==> %s\n' "$*"; }
+
+now_ns() { date +%s%N; }
+
+# seconds START_NS END_NS: elapsed seconds with 3 decimals.
+seconds() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b - a) / 1e9 }'; }
+
+# build_release TARGET...: configures build-release/ (Release) and builds the
+# targets that exist; output only on failure.
+build_release() {
+  local log=$WORK/build.log target
+  local -a targets=()
+  if ! cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+    >"$log" 2>&1; then
+    cat "$log" >&2
+    return 1
+  fi
+  for target in "$@"; do
+    if ninja -C "$BUILD" -t query "$target" >/dev/null 2>&1; then
+      targets+=("$target")
+    fi
+  done
+  if ((${#targets[@]} == 0)); then
+    echo "error: none of the targets $* exists in build-release/" >&2
+    return 1
+  fi
+  if ! cmake --build "$BUILD" --target "${targets[@]}" >"$log" 2>&1; then
+    grep -vE '^\[[0-9]+/[0-9]+\] ' "$log" >&2
+    return 1
+  fi
+}
+
+# generate_commission TXNS: TXNS transactions, each one INSERT ... SELECT of
+# 1000 rows from the SEQUENCE engine, with values that vary in every column
+# (NULL remarks, multi-byte text, negative amounts, millisecond times).
+generate_commission() {
+  local txns=$1 i
+  mariadb_sql "CREATE DATABASE test" \
+    "CREATE TABLE test.commission (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, user_id BIGINT NOT NULL, biz_type VARCHAR(32) NOT NULL, amount DECIMAL(18,2) NOT NULL, status TINYINT NOT NULL DEFAULT 0, remark VARCHAR(64) NULL, created_at DATETIME(3) NOT NULL) DEFAULT CHARSET=utf8mb4"
+  for ((i = 0; i < txns; i++)); do
+    # n = i * 1000 + seq numbers the rows 1..TXNS*1000.
+    printf '%s\n' "INSERT INTO test.commission (user_id, biz_type, amount, status, remark, created_at)
+SELECT 1 + ($i * 1000 + seq) * 7919 % 200000,
+       ELT(1 + ($i + seq) % 5, 'ORDER', 'REFUND', 'REWARD', 'ADJUST', 'WITHDRAW'),
+       CAST((($i * 1000 + seq) * 104729 % 2000000) / 100 - 5000 AS DECIMAL(18,2)),
+       ($i + seq) % 4,
+       IF(seq % 10 = 0, NULL,
+          CONCAT('order ', $i, '-', seq, IF(seq % 7 = 0, ' 感谢 🎉', ''))),
+       TIMESTAMP'2024-01-01 00:00:00' + INTERVAL (($i * 1000 + seq) * 3) SECOND
+         + INTERVAL (seq * 7 % 1000) * 1000 MICROSECOND
+FROM test.seq_1_to_1000;"
+  done | mariadb_sql
+}
+
+# median_and_best VALUES...: prints "MEDIAN BEST" of elapsed times.
+median_and_best() {
+  printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 }
+    END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+          print m, v[1] }'
+}
+
+bench_decode() {
+  local txns=${SLUICE_BENCH_TXNS:-1000} rounds=${SLUICE_BENCH_ROUNDS:-3}
+  if ! [[ $txns =~ ^[1-9][0-9]*$ && $rounds =~ ^[1-9][0-9]*$ ]]; then
+    echo "error: SLUICE_BENCH_TXNS and SLUICE_BENCH_ROUNDS must be positive integers" >&2
+    return 1
+  fi
+
+  step "Debian packages"
+  ensure_packages
+
+  step "building build-release/ (Release)"
+  build_release sluice bench_decode
+  local sluice=$BUILD/src/app/sluice bench=$BUILD/tests/bench/bench_decode
+  if [[ ! -x $sluice ]]; then
+    echo "error: $sluice was not built (CMake target 'sluice' in src/app)" >&2
+    return 1
+  fi
+
+  step "generating $((txns * 1000)) rows in $txns transactions on a temporary MariaDB"
+  mariadb_start "$WORK/mariadb" --innodb-flush-log-at-trx-commit=2 \
+    --innodb-buffer-pool-size=512M
+  local t0 t1 rows
+  t0=$(now_ns)
+  generate_commission "$txns"
+  mariadb_sql "FLUSH BINARY LOGS"
+  t1=$(now_ns)
+  rows=$(mariadb_sql "SELECT COUNT(*) FROM test.commission")
+  mkdir -p "$WORK/binlogs"
+  local f
+  while read -r f; do cp "$f" "$WORK/binlogs/"; done < <(mariadb_binlogs)
+  mariadb_stop
+  local -a files
+  mapfile -t files < <(find "$WORK/binlogs" -type f | sort)
+  local bytes
+  bytes=$(cat "${files[@]}" | wc -c)
+  printf '    %s rows in %s s; %d binlog files, %s MiB\n' "$rows" \
+    "$(seconds "$t0" "$t1")" "${#files[@]}" \
+    "$(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1048576 }')"
+
+  step "timing, $rounds rounds each, alternating (output to /dev/null)"
+  local r s_start s_end m_start m_end
+  local -a sluice_times=() mariadb_times=()
+  for ((r = 1; r <= rounds; r++)); do
+    s_start=$(now_ns)
+    if ! "$sluice" decode --format flat "${files[@]}" >/dev/null 2>"$WORK/sluice.err"; then
+      echo "error: sluice decode failed:" >&2
+      tail -n 20 "$WORK/sluice.err" >&2
+      return 1
+    fi
+    s_end=$(now_ns)
+    m_start=$(now_ns)
+    if ! mariadb-binlog --no-defaults -v "${files[@]}" >/dev/null 2>"$WORK/mariadb-binlog.err"; then
+      echo "error: mariadb-binlog failed:" >&2
+      tail -n 20 "$WORK/mariadb-binlog.err" >&2
+      return 1
+    fi
+    m_end=$(now_ns)
+    sluice_times+=("$(seconds "$s_start" "$s_end")")
+    mariadb_times+=("$(seconds "$m_start" "$m_end")")
+    printf '    round %d: sluice %s s, mariadb-binlog %s s\n' "$r" \
+      "${sluice_times[-1]}" "${mariadb_times[-1]}"
+  done
+
+  local s_med s_best m_med m_best
+  read -r s_med s_best < <(median_and_best "${sluice_times[@]}")
+  read -r m_med m_best < <(median_and_best "${mariadb_times[@]}")
+  awk -v n="$rows" -v sm="$s_med" -v sb="$s_best" -v mm="$m_med" -v mb="$m_best" '
+    function rate(t) { return t > 0 ? n / t : 0 }
+    BEGIN {
+      printf "    %-32s %14s %14s\n", "rows/s", "best", "median"
+      printf "    %-32s %14.0f %14.0f\n", "sluice decode --format flat", rate(sb), rate(sm)
+      printf "    %-32s %14.0f %14.0f\n", "mariadb-binlog -v", rate(mb), rate(mm)
+      printf "    %-32s %13.2fx %13.2fx\n", "ratio sluice / mariadb-binlog",
+             (sb > 0 ? mb / sb : 0), (sm > 0 ? mm / sm : 0)
+    }'
+
+  if [[ -x $bench ]]; then
+    step "tests/bench/bench_decode --benchmark_min_time=1"
+    # bench_decode may read the generated binlog from SLUICE_BENCH_BINLOG.
+    SLUICE_BENCH_BINLOG=${files[0]} "$bench" --benchmark_min_time=1
+  else
+    step "tests/bench/bench_decode: not built, skipped"
+  fi
+}
+
+case ${1:-} in
+  decode)
+    shift
+    if (($# > 0)); then
+      usage >&2
+      exit 2
+    fi
+    WORK=$(mktemp -d "${TMPDIR:-/tmp}/sluice-bench.XXXXXX")
+    cleanup() {
+      mariadb_stop
+      rm -rf "$WORK"
+    }
+    trap cleanup EXIT
+    trap 'exit 130' INT TERM
+    bench_decode
+    ;;
+  -h | --help | help)
+    usage
+    ;;
+  *)
+    if [[ -n ${1:-} ]]; then echo "error: unknown command '$1'" >&2; fi
+    usage >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,58 @@
+// sluice command line: dispatches to the subcommands of DESIGN §3.
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "app/decode_command.h"
+
+namespace {
+
+constexpr const char* kVersion = "0.1.0";
+
+void print_help() {
+  std::fputs(
+      "sluice: MySQL/MariaDB binlog to Kafka change data capture, a native\n"
+      "replacement for the canal server.\n"
+      "\n"
+      "usage: sluice <command> [options]\n"
+      "\n"
+      "commands:\n"
+      "  decode [--format flat] FILE...   binlog files -> canal FlatMessage "
+      "JSON\n"
+      "  version                          print the version\n"
+      "  help                             this text\n"
+      "\n"
+      "`sluice <command> --help` explains a command's options.\n",
+      stdout);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    const std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty()) {
+      print_help();
+      return 1;
+    }
+    const std::string& cmd = args[0];
+    if (cmd == "decode") {
+      return sluice::app::run_decode(std::span(args).subspan(1));
+    }
+    if (cmd == "version" || cmd == "--version") {
+      std::printf("sluice %s\n", kVersion);
+      return 0;
+    }
+    if (cmd == "help" || cmd == "--help" || cmd == "-h") {
+      print_help();
+      return 0;
+    }
+    std::fprintf(stderr, "sluice: unknown command '%s' (see sluice help)\n",
+                 cmd.c_str());
+    return 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "sluice: internal error: %s\n", e.what());
+    return 2;
+  }
+}

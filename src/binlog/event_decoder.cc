@@ -1,0 +1,297 @@
+#include "binlog/event_decoder.h"
+
+#include <algorithm>
+#include <string>
+
+#include "binlog/checksum.h"
+#include "binlog/decompress.h"
+#include "binlog/event_type.h"
+
+namespace sluice::binlog {
+
+const TableMap* EventDecoder::table(uint64_t table_id) const {
+  auto it = tables_.find(table_id);
+  return it == tables_.end() ? nullptr : &it->second.map;
+}
+
+Status EventDecoder::decode(Bytes event, EventHandler& handler) {
+  SLUICE_ASSIGN_OR_RETURN(const EventHeader header, decode_event_header(event));
+  if (header.event_size != event.size()) {
+    return make_error(Errc::kCorrupt,
+                      "event_size " + std::to_string(header.event_size) +
+                          " differs from the " + std::to_string(event.size()) +
+                          " bytes framed for it");
+  }
+  const uint8_t type = format_.canonical_type(header.type);
+  if (type == static_cast<uint8_t>(EventType::kFormatDescription)) {
+    SLUICE_ASSIGN_OR_RETURN(FormatDescription fd,
+                            decode_format_description(event));
+    if (fd.checksum == ChecksumAlg::kCrc32)
+      SLUICE_RETURN_IF_ERROR(verify_crc32(event, true));
+    format_ = std::move(fd);
+    tables_.clear();
+    return {};
+  }
+  size_t trailer = 0;
+  if (format_.checksum == ChecksumAlg::kCrc32) {
+    SLUICE_RETURN_IF_ERROR(verify_crc32(event));
+    trailer = kChecksumSize;
+  }
+  if (event.size() < format_.header_length + trailer) {
+    return make_error(Errc::kCorrupt, "event of " +
+                                          std::to_string(event.size()) +
+                                          " bytes is shorter than its header");
+  }
+  const Bytes body = event.subspan(
+      format_.header_length, event.size() - format_.header_length - trailer);
+  return dispatch(header, body, handler);
+}
+
+Status EventDecoder::dispatch(const EventHeader& header, Bytes body,
+                              EventHandler& handler) {
+  const uint8_t code = format_.canonical_type(header.type);
+  if (!is_known_event_type(code)) {
+    if (header.flags & kFlagIgnorable) return {};
+    return make_error(Errc::kUnsupported,
+                      "unknown event type " + std::to_string(code) +
+                          " is not flagged ignorable; a newer server wrote it");
+  }
+  const auto type = static_cast<EventType>(code);
+  const uint8_t post = format_.post_header_length(code);
+  RowsEventInfo rows_info{};
+  if (rows_event_info(code, &rows_info)) {
+    return decode_rows(header, rows_info, body, handler);
+  }
+  switch (type) {
+    case EventType::kTableMap: {
+      // Servers repeat the TABLE_MAP before every statement; an identical one
+      // keeps the decoded map (and its generation) as it is.
+      const size_t id_width = table_id_width(post);
+      if (body.size() >= id_width) {
+        auto it = tables_.find(load_le(body.data(), id_width));
+        if (it != tables_.end() &&
+            std::equal(it->second.body.begin(), it->second.body.end(),
+                       body.begin(), body.end())) {
+          return {};
+        }
+      }
+      SLUICE_ASSIGN_OR_RETURN(TableMap t,
+                              decode_table_map(body, post, format_.mariadb));
+      KnownTable& known = tables_[t.table_id];
+      known.body.assign(body.begin(), body.end());
+      t.generation = next_generation_++;
+      known.map = std::move(t);
+      return {};
+    }
+    case EventType::kQuery:
+    case EventType::kMariaQueryCompressed: {
+      SLUICE_ASSIGN_OR_RETURN(QueryEvent q, decode_query(body, post));
+      Bytes sql = q.query;
+      if (type == EventType::kMariaQueryCompressed) {
+        SLUICE_RETURN_IF_ERROR(maria_uncompress(q.query, query_buffer_));
+        sql = query_buffer_;
+      }
+      return handler.on_query(header, q, as_chars(sql));
+    }
+    case EventType::kXid: {
+      SLUICE_ASSIGN_OR_RETURN(const uint64_t xid, decode_xid(body));
+      return handler.on_xid(header, xid);
+    }
+    case EventType::kRotate: {
+      SLUICE_ASSIGN_OR_RETURN(const RotateEvent r, decode_rotate(body, post));
+      return handler.on_rotate(header, r);
+    }
+    case EventType::kGtid:
+    case EventType::kAnonymousGtid: {
+      SLUICE_ASSIGN_OR_RETURN(
+          const MysqlGtid g,
+          decode_mysql_gtid(body, type == EventType::kAnonymousGtid));
+      return handler.on_gtid(header, g.text());
+    }
+    case EventType::kGtidTagged: {
+      SLUICE_ASSIGN_OR_RETURN(const MysqlGtid g,
+                              decode_mysql_tagged_gtid(body));
+      return handler.on_gtid(header, g.text());
+    }
+    case EventType::kMariaGtid: {
+      SLUICE_ASSIGN_OR_RETURN(const MariaGtid g,
+                              decode_maria_gtid(body, header.server_id));
+      return handler.on_gtid(header, g.text());
+    }
+    case EventType::kPreviousGtids:
+      return decode_previous_gtids(body).map([](const std::string&) {});
+    case EventType::kMariaGtidList:
+      return decode_maria_gtid_list(body).map([](const std::string&) {});
+    case EventType::kTransactionPayload:
+      return decode_payload(header, body, handler);
+    case EventType::kMariaStartEncryption:
+      return make_error(Errc::kUnsupported,
+                        "the binlog is encrypted (encrypt_binlog=ON); read it "
+                        "from the server with `sluice tail` instead");
+    case EventType::kFormatDescription:  // handled in decode()
+    case EventType::kUnknown:
+    case EventType::kStartV3:
+    case EventType::kStop:
+    case EventType::kIntvar:
+    case EventType::kLoad:
+    case EventType::kSlave:
+    case EventType::kCreateFile:
+    case EventType::kAppendBlock:
+    case EventType::kExecLoad:
+    case EventType::kDeleteFile:
+    case EventType::kNewLoad:
+    case EventType::kRand:
+    case EventType::kUserVar:
+    case EventType::kBeginLoadQuery:
+    case EventType::kExecuteLoadQuery:
+    case EventType::kIncident:
+    case EventType::kHeartbeat:
+    case EventType::kIgnorable:
+    case EventType::kRowsQuery:
+    case EventType::kTransactionContext:
+    case EventType::kViewChange:
+    case EventType::kXaPrepare:
+    case EventType::kHeartbeatV2:
+    case EventType::kMariaAnnotateRows:
+    case EventType::kMariaBinlogCheckpoint:
+    // Rows events were dispatched above.
+    case EventType::kPreGaWriteRows:
+    case EventType::kPreGaUpdateRows:
+    case EventType::kPreGaDeleteRows:
+    case EventType::kWriteRowsV1:
+    case EventType::kUpdateRowsV1:
+    case EventType::kDeleteRowsV1:
+    case EventType::kWriteRowsV2:
+    case EventType::kUpdateRowsV2:
+    case EventType::kDeleteRowsV2:
+    case EventType::kPartialUpdateRows:
+    case EventType::kMariaWriteRowsCompressedV1:
+    case EventType::kMariaUpdateRowsCompressedV1:
+    case EventType::kMariaDeleteRowsCompressedV1:
+    case EventType::kMariaWriteRowsCompressed:
+    case EventType::kMariaUpdateRowsCompressed:
+    case EventType::kMariaDeleteRowsCompressed:
+      return {};  // no row data: passed over
+  }
+  return {};
+}
+
+Status EventDecoder::decode_rows(const EventHeader& header,
+                                 const RowsEventInfo& info, Bytes body,
+                                 EventHandler& handler) {
+  SLUICE_ASSIGN_OR_RETURN(
+      const RowsEvent ev,
+      decode_rows_event(info, body, format_.post_header_length(header.type)));
+  auto it = tables_.find(ev.table_id);
+  if (it == tables_.end()) {
+    return make_error(Errc::kCorrupt, "rows event for table id " +
+                                          std::to_string(ev.table_id) +
+                                          " without a preceding TABLE_MAP");
+  }
+  const TableMap& table = it->second.map;
+  if (ev.column_count != table.columns.size()) {
+    return make_error(Errc::kCorrupt,
+                      "rows event has " + std::to_string(ev.column_count) +
+                          " columns, TABLE_MAP of " + table.schema + "." +
+                          table.table + " has " +
+                          std::to_string(table.columns.size()));
+  }
+  Bytes rows = ev.rows;
+  if (info.compressed) {
+    SLUICE_RETURN_IF_ERROR(maria_uncompress(ev.rows, rows_buffer_));
+    rows = rows_buffer_;
+  }
+  RowEvent row;
+  row.header = position_header_ != nullptr ? position_header_ : &header;
+  row.table = &table;
+  row.kind = info.kind;
+  size_t pos = 0;
+  for (uint32_t index = 0; pos < rows.size(); ++index) {
+    const Bytes rest = rows.subspan(pos);
+    Result<size_t> used = 0;
+    if (info.kind == RowsKind::kInsert) {
+      used = decode_row_image(table, ev.columns_before, false, rest, after_);
+    } else {
+      used = decode_row_image(table, ev.columns_before, false, rest, before_);
+      if (used && info.kind == RowsKind::kUpdate) {
+        auto after_used = decode_row_image(
+            table, ev.columns_after, info.partial, rest.subspan(*used), after_);
+        used = after_used ? Result<size_t>(*used + *after_used) : after_used;
+      }
+    }
+    if (!used) {
+      return tl::unexpected(
+          with_context(used.error(), "row " + std::to_string(index + 1) +
+                                         " of " + table.schema + "." +
+                                         table.table + " at body offset " +
+                                         std::to_string(ev.rows_offset + pos)));
+    }
+    pos += *used;
+    row.row_index = index;
+    row.before = info.kind == RowsKind::kInsert
+                     ? std::span<const Value>{}
+                     : std::span<const Value>(before_);
+    row.after = info.kind == RowsKind::kDelete ? std::span<const Value>{}
+                                               : std::span<const Value>(after_);
+    row.statement_end = pos == rows.size() && (ev.flags & kRowsFlagStmtEnd);
+    SLUICE_RETURN_IF_ERROR(handler.on_row(row));
+  }
+  return {};
+}
+
+Status EventDecoder::decode_payload(const EventHeader& header, Bytes body,
+                                    EventHandler& handler) {
+  if (position_header_ != nullptr) {
+    return make_error(Errc::kCorrupt, "TRANSACTION_PAYLOAD nested in another");
+  }
+  SLUICE_ASSIGN_OR_RETURN(const TransactionPayload p,
+                          decode_transaction_payload(body));
+  Bytes inner = p.payload;
+  if (p.compression == 0) {
+    SLUICE_RETURN_IF_ERROR(
+        zstd_uncompress(p.payload, p.uncompressed_size, payload_buffer_));
+    inner = payload_buffer_;
+  } else if (p.compression != 255) {
+    return make_error(Errc::kUnsupported,
+                      "transaction payload compression type " +
+                          std::to_string(p.compression));
+  }
+  // The inner events have headers but no checksums (MySQL writes the payload
+  // checksum once, on the outer event).
+  size_t pos = 0;
+  Status status;
+  while (status && pos < inner.size()) {
+    auto h = decode_event_header(inner.subspan(pos));
+    if (!h) {
+      status = tl::unexpected(h.error());
+      break;
+    }
+    if (h->event_size > inner.size() - pos) {
+      status =
+          make_error(Errc::kCorrupt,
+                     "inner event at payload offset " + std::to_string(pos) +
+                         " claims " + std::to_string(h->event_size) + " bytes");
+      break;
+    }
+    if (h->event_size < format_.header_length) {
+      status = make_error(Errc::kCorrupt, "inner event at payload offset " +
+                                              std::to_string(pos) +
+                                              " is shorter than its header");
+      break;
+    }
+    const Bytes ev = inner.subspan(pos, h->event_size);
+    position_header_ = &header;
+    status = dispatch(*h, ev.subspan(format_.header_length), handler);
+    if (!status) {
+      status = tl::unexpected(
+          with_context(status.error(), "inner " + event_type_name(h->type) +
+                                           " event at payload offset " +
+                                           std::to_string(pos)));
+    }
+    pos += h->event_size;
+  }
+  position_header_ = nullptr;
+  return status;
+}
+
+}  // namespace sluice::binlog

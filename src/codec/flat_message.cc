@@ -1,0 +1,266 @@
+#include "codec/flat_message.h"
+
+#include <algorithm>
+#include <charconv>
+
+#include "codec/canal_types.h"
+#include "codec/json_escape.h"
+
+namespace sluice::codec {
+namespace {
+
+using binlog::ColumnDef;
+using binlog::RowsKind;
+using binlog::Value;
+using binlog::ValueKind;
+
+void append_name(const ColumnDef& col, size_t index, std::string& out) {
+  if (col.name.empty()) {
+    out += "\"@";
+    out += std::to_string(index + 1);
+    out.push_back('"');
+  } else {
+    append_json_string(col.name, out);
+  }
+}
+
+const char* kind_name(RowsKind k) {
+  switch (k) {
+    case RowsKind::kInsert:
+      return "INSERT";
+    case RowsKind::kUpdate:
+      return "UPDATE";
+    case RowsKind::kDelete:
+      return "DELETE";
+  }
+  return "";
+}
+
+bool present(const Value& v) { return v.kind != ValueKind::kAbsent; }
+
+void append_int(int64_t v, std::string& out) {
+  char buf[24];
+  out.append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
+}
+
+}  // namespace
+
+const char* statement_type_name(StatementType t) {
+  switch (t) {
+    case StatementType::kCreate:
+      return "CREATE";
+    case StatementType::kAlter:
+      return "ALTER";
+    case StatementType::kErase:
+      return "ERASE";
+    case StatementType::kTruncate:
+      return "TRUNCATE";
+    case StatementType::kRename:
+      return "RENAME";
+    case StatementType::kCreateIndex:
+      return "CINDEX";
+    case StatementType::kDropIndex:
+      return "DINDEX";
+    case StatementType::kQuery:
+      return "QUERY";
+  }
+  return "QUERY";
+}
+
+const FlatMessageEncoder::TableTemplate& FlatMessageEncoder::table_template(
+    const binlog::TableMap& table) {
+  TableTemplate& tpl = templates_[&table];
+  if (tpl.generation == table.generation && !tpl.keys.empty()) return tpl;
+  const bool mariadb = values_.mariadb();
+  const auto& cols = table.columns;
+  tpl = TableTemplate{};
+  tpl.generation = table.generation;
+  for (size_t i = 0; i < cols.size(); ++i) {
+    std::string key;
+    append_name(cols[i], i, key);
+    key.push_back(':');
+    tpl.keys.push_back(std::move(key));
+  }
+  tpl.database = "}],\"database\":";
+  append_json_string(table.schema, tpl.database);
+  tpl.database += ",\"es\":";
+  tpl.mysql_types = ",\"mysqlType\":{";
+  tpl.sql_types = ",\"sqlType\":{";
+  const Value plain{};  // no unsigned bump
+  for (size_t i = 0; i < cols.size(); ++i) {
+    if (i != 0) {
+      tpl.mysql_types.push_back(',');
+      tpl.sql_types.push_back(',');
+    }
+    tpl.mysql_types += tpl.keys[i];
+    tpl.mysql_types.push_back('"');
+    append_mysql_type(cols[i], mariadb, tpl.mysql_types);
+    tpl.mysql_types.push_back('"');
+    tpl.sql_types += tpl.keys[i];
+    tpl.sql_types += std::to_string(canal_sql_type(cols[i], plain, mariadb));
+    if (cols[i].is_unsigned) tpl.unsigned_ints.push_back(i);
+  }
+  tpl.mysql_types.push_back('}');
+  tpl.sql_types.push_back('}');
+  tpl.pk_names = ",\"pkNames\":";
+  bool first = true;
+  for (size_t i = 0; i < cols.size(); ++i) {
+    if (!cols[i].primary_key) continue;
+    tpl.pk_names.push_back(first ? '[' : ',');
+    first = false;
+    append_name(cols[i], i, tpl.pk_names);
+  }
+  tpl.pk_names += first ? "null" : "]";
+  tpl.table = ",\"table\":";
+  append_json_string(table.table, tpl.table);
+  tpl.table += ",\"ts\":";
+  return tpl;
+}
+
+Status FlatMessageEncoder::append_old(const binlog::RowEvent& row,
+                                      const TableTemplate& tpl,
+                                      std::string& out) {
+  const auto& cols = row.table->columns;
+  out += "[{";
+  bool first = true;
+  for (size_t i = 0; i < cols.size(); ++i) {
+    const Value& b = row.before[i];
+    const Value& a = row.after[i];
+    if (!present(b) || !present(a) || same_value(b, a)) continue;
+    const bool b_null = b.kind == ValueKind::kNull;
+    const bool a_null = a.kind == ValueKind::kNull;
+    if (!b_null && !a_null) {
+      // Raw contents differ; canal compares the rendered strings.
+      before_text_.clear();
+      after_text_.clear();
+      SLUICE_RETURN_IF_ERROR(
+          values_.append(cols[i], i, b, nullptr, before_text_));
+      SLUICE_RETURN_IF_ERROR(values_.append(cols[i], i, a, &b, after_text_));
+      if (before_text_ == after_text_) continue;
+    }
+    if (!first) out.push_back(',');
+    first = false;
+    out += tpl.keys[i];
+    if (b_null) {
+      out += "null";
+    } else {
+      SLUICE_RETURN_IF_ERROR(values_.append_json(cols[i], i, b, nullptr, out));
+    }
+  }
+  out += "}]";
+  return {};
+}
+
+Status FlatMessageEncoder::append_row(const binlog::RowEvent& row,
+                                      const FlatEnvelope& env,
+                                      std::string& out) {
+  const auto& cols = row.table->columns;
+  const TableTemplate& tpl = table_template(*row.table);
+  const auto image = row.kind == RowsKind::kDelete ? row.before : row.after;
+  const bool mariadb = values_.mariadb();
+
+  out += "{\"data\":[{";
+  bool first = true;
+  for (size_t i = 0; i < cols.size(); ++i) {
+    const Value& v = image[i];
+    if (!present(v)) continue;
+    if (!first) out.push_back(',');
+    first = false;
+    out += tpl.keys[i];
+    if (v.kind == ValueKind::kNull) {
+      out += "null";
+      continue;
+    }
+    const Value* before = row.before.empty() ? nullptr : &row.before[i];
+    if (auto s = values_.append_json(cols[i], i, v, before, out); !s) {
+      return tl::unexpected(with_context(
+          s.error(),
+          "column " + std::to_string(i + 1) + " (" + cols[i].name + ")"));
+    }
+  }
+  out += tpl.database;
+  append_int(static_cast<int64_t>(row.header->timestamp) * 1000, out);
+  out += ",\"gtid\":";
+  append_json_string(env.gtid, out);
+  out += ",\"id\":";
+  append_int(env.id, out);
+  out += ",\"isDdl\":false";
+  const bool full = std::all_of(image.begin(), image.end(), present);
+  if (full) {
+    out += tpl.mysql_types;
+  } else {
+    out += ",\"mysqlType\":{";
+    first = true;
+    for (size_t i = 0; i < cols.size(); ++i) {
+      if (!present(image[i])) continue;
+      if (!first) out.push_back(',');
+      first = false;
+      out += tpl.keys[i];
+      out.push_back('"');
+      append_mysql_type(cols[i], mariadb, out);
+      out.push_back('"');
+    }
+    out.push_back('}');
+  }
+  out += ",\"old\":";
+  if (row.kind == RowsKind::kUpdate) {
+    SLUICE_RETURN_IF_ERROR(append_old(row, tpl, out));
+  } else {
+    out += "null";
+  }
+  out += tpl.pk_names;
+  out += ",\"sql\":\"\"";
+  const bool bumped = std::any_of(
+      tpl.unsigned_ints.begin(), tpl.unsigned_ints.end(), [&](size_t i) {
+        return present(image[i]) &&
+               canal_sql_type(cols[i], image[i], mariadb) !=
+                   canal_sql_type(cols[i], Value{}, mariadb);
+      });
+  if (full && !bumped) {
+    out += tpl.sql_types;
+  } else {
+    out += ",\"sqlType\":{";
+    first = true;
+    for (size_t i = 0; i < cols.size(); ++i) {
+      if (!present(image[i])) continue;
+      if (!first) out.push_back(',');
+      first = false;
+      out += tpl.keys[i];
+      append_int(canal_sql_type(cols[i], image[i], mariadb), out);
+    }
+    out.push_back('}');
+  }
+  out += tpl.table;
+  append_int(env.ts_ms, out);
+  out += ",\"type\":\"";
+  out += kind_name(row.kind);
+  out += "\"}";
+  return {};
+}
+
+void FlatMessageEncoder::append_statement(
+    std::string_view schema, std::string_view table, std::string_view sql,
+    StatementType type, uint32_t timestamp, const FlatEnvelope& env,
+    std::string& out) {
+  out += "{\"data\":null,\"database\":";
+  append_json_string(schema, out);
+  out += ",\"es\":";
+  append_int(static_cast<int64_t>(timestamp) * 1000, out);
+  out += ",\"gtid\":";
+  append_json_string(env.gtid, out);
+  out += ",\"id\":";
+  out += std::to_string(env.id);
+  out +=
+      ",\"isDdl\":true,\"mysqlType\":null,\"old\":null,\"pkNames\":null,"
+      "\"sql\":";
+  append_json_string(sql, out);
+  out += ",\"sqlType\":null,\"table\":";
+  append_json_string(table, out);
+  out += ",\"ts\":";
+  out += std::to_string(env.ts_ms);
+  out += ",\"type\":\"";
+  out += statement_type_name(type);
+  out += "\"}";
+}
+
+}  // namespace sluice::codec

@@ -1,0 +1,79 @@
+// Canal's FlatMessage JSON (canal.mq.flatMessage=true), rendered as canal
+// 1.1.7 does (reference/canal-contract.md §1): alphabetical keys, nulls
+// written, compact UTF-8. sluice sends one row change per message, so `data`
+// (and `old` for updates) hold one element (DESIGN §4, difference 1).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "binlog/event_decoder.h"
+#include "codec/canal_value.h"
+#include "common/error.h"
+
+namespace sluice::codec {
+
+// What a message carries besides the row itself.
+struct FlatEnvelope {
+  int64_t id = 0;         // canal's batch id
+  std::string_view gtid;  // GTID of the transaction, "" without one
+  int64_t ts_ms = 0;      // when the message was built
+};
+
+// Statement kinds canal distinguishes for DDL (EntryProtocol EventType).
+enum class StatementType {
+  kCreate,
+  kAlter,
+  kErase,
+  kTruncate,
+  kRename,
+  kCreateIndex,
+  kDropIndex,
+  kQuery
+};
+[[nodiscard]] const char* statement_type_name(StatementType t);
+
+class FlatMessageEncoder {
+ public:
+  explicit FlatMessageEncoder(bool mariadb) : values_(mariadb) {}
+
+  void set_mariadb(bool mariadb) { values_.set_mariadb(mariadb); }
+
+  // Appends the JSON object (no newline) for one row change.
+  [[nodiscard]] Status append_row(const binlog::RowEvent& row,
+                                  const FlatEnvelope& env, std::string& out);
+
+  // Appends the JSON object for a DDL or other non-DML statement.
+  void append_statement(std::string_view schema, std::string_view table,
+                        std::string_view sql, StatementType type,
+                        uint32_t timestamp, const FlatEnvelope& env,
+                        std::string& out);
+
+ private:
+  // The parts of a message that depend only on the table definition,
+  // rendered once per TableMap generation.
+  struct TableTemplate {
+    uint64_t generation = 0;
+    std::vector<std::string> keys;      // "name": per column
+    std::string database;               // }],"database":"...","es":
+    std::string mysql_types;            // ,"mysqlType":{...} for a full image
+    std::string sql_types;              // ,"sqlType":{...}, full image, no bump
+    std::string pk_names;               // ,"pkNames":[...] or null
+    std::string table;                  // ,"table":"...","ts":
+    std::vector<size_t> unsigned_ints;  // columns whose sqlType may bump
+  };
+
+  const TableTemplate& table_template(const binlog::TableMap& table);
+  [[nodiscard]] Status append_old(const binlog::RowEvent& row,
+                                  const TableTemplate& tpl, std::string& out);
+
+  CanalValueRenderer values_;
+  std::unordered_map<const binlog::TableMap*, TableTemplate> templates_;
+  std::string before_text_;
+  std::string after_text_;
+};
+
+}  // namespace sluice::codec

@@ -1,0 +1,23 @@
+#include "common/error.h"
+
+namespace sluice {
+
+const char* errc_name(Errc code) {
+  switch (code) {
+    case Errc::kTruncated:
+      return "truncated";
+    case Errc::kCorrupt:
+      return "corrupt";
+    case Errc::kChecksum:
+      return "checksum mismatch";
+    case Errc::kUnsupported:
+      return "unsupported";
+    case Errc::kIo:
+      return "i/o error";
+    case Errc::kUsage:
+      return "usage";
+  }
+  return "unknown";
+}
+
+}  // namespace sluice

@@ -1,0 +1,187 @@
+// FlatMessage JSON for hand-built row changes, field for field as canal 1.1.7
+// renders them (reference/canal-contract.md §1).
+#include "codec/flat_message.h"
+
+#include <array>
+#include <catch2/catch.hpp>
+#include <string>
+#include <vector>
+
+#include "binlog/event_decoder.h"
+
+namespace sluice::codec {
+namespace {
+
+using binlog::ColumnDef;
+using binlog::ColumnType;
+using binlog::Value;
+using binlog::ValueKind;
+
+ColumnDef column(const char* name, ColumnType type, uint32_t collation = 0) {
+  ColumnDef c;
+  c.name = name;
+  c.type = type;
+  c.real_type = type;
+  c.collation = collation;
+  return c;
+}
+
+// test.commission as the seed defines it.
+binlog::TableMap commission() {
+  binlog::TableMap t;
+  t.schema = "test";
+  t.table = "commission";
+  auto id = column("id", ColumnType::kLongLong);
+  id.primary_key = true;
+  auto user = column("user_id", ColumnType::kLongLong);
+  auto biz = column("biz_type", ColumnType::kVarchar, 45);
+  biz.max_length = 128;
+  auto amount = column("amount", ColumnType::kNewDecimal);
+  amount.precision = 18;
+  amount.scale = 2;
+  auto status = column("status", ColumnType::kTiny);
+  auto remark = column("remark", ColumnType::kVarchar, 45);
+  remark.max_length = 256;
+  auto created = column("created_at", ColumnType::kDateTime2);
+  created.scale = 3;
+  t.columns = {id, user, biz, amount, status, remark, created};
+  return t;
+}
+
+Value signed_value(int64_t v) {
+  Value x;
+  x.kind = ValueKind::kSigned;
+  x.i = v;
+  return x;
+}
+Value text(const std::string& s) {
+  Value x;
+  x.kind = ValueKind::kString;
+  x.raw = as_bytes(s);
+  return x;
+}
+Value null_value() {
+  Value x;
+  x.kind = ValueKind::kNull;
+  return x;
+}
+
+// DECIMAL(18,2) 2.50: 9 integer digits -> 4 bytes, 2 fraction digits -> 1.
+const std::array<std::byte, 9> kTwoFifty = {
+    std::byte{0x80}, std::byte{0}, std::byte{0}, std::byte{0}, std::byte{0},
+    std::byte{0},    std::byte{0}, std::byte{2}, std::byte{50}};
+const std::array<std::byte, 9> kThree = {
+    std::byte{0x80}, std::byte{0}, std::byte{0}, std::byte{0}, std::byte{0},
+    std::byte{0},    std::byte{0}, std::byte{3}, std::byte{0}};
+
+Value decimal(const std::array<std::byte, 9>& raw) {
+  Value x;
+  x.kind = ValueKind::kDecimal;
+  x.raw = raw;
+  return x;
+}
+
+Value datetime() {
+  Value x;
+  x.kind = ValueKind::kDateTime;
+  x.t = {2024, 3, 5, 7, 8, 9, 120000, false};
+  return x;
+}
+
+const std::string kRemark = "first \"income\"\n";
+const std::string kBiz = "invite";
+
+TEST_CASE("an insert renders as canal's FlatMessage", "[flat]") {
+  const auto table = commission();
+  binlog::EventHeader header;
+  header.timestamp = 1700000000;
+  std::vector<Value> after = {
+      signed_value(1), signed_value(42), text(kBiz), decimal(kTwoFifty),
+      signed_value(0), text(kRemark),    datetime()};
+  binlog::RowEvent row;
+  row.header = &header;
+  row.table = &table;
+  row.kind = binlog::RowsKind::kInsert;
+  row.after = after;
+  FlatMessageEncoder enc(true);
+  std::string out;
+  REQUIRE(enc.append_row(row, {7, "0-1-5", 1700000000123}, out));
+  const std::string expected =
+      R"j({"data":[{"id":"1","user_id":"42","biz_type":"invite","amount":"2.50","status":"0",)j"
+      R"j("remark":"first \"income\"\n","created_at":"2024-03-05 07:08:09.120"}],)j"
+      R"j("database":"test","es":1700000000000,"gtid":"0-1-5","id":7,"isDdl":false,)j"
+      R"j("mysqlType":{"id":"bigint(20)","user_id":"bigint(20)","biz_type":"varchar(32)",)j"
+      R"j("amount":"decimal(18,2)","status":"tinyint(4)","remark":"varchar(64)",)j"
+      R"j("created_at":"datetime(3)"},"old":null,"pkNames":["id"],"sql":"",)j"
+      R"j("sqlType":{"id":-5,"user_id":-5,"biz_type":12,"amount":3,"status":-6,"remark":12,)j"
+      R"j("created_at":93},"table":"commission","ts":1700000000123,"type":"INSERT"})j";
+  CHECK(out == expected);
+}
+
+TEST_CASE("an update carries only changed columns in old", "[flat]") {
+  const auto table = commission();
+  binlog::EventHeader header;
+  header.timestamp = 1700000001;
+  std::vector<Value> before = {
+      signed_value(1), signed_value(42), text(kBiz), decimal(kTwoFifty),
+      signed_value(0), null_value(),     datetime()};
+  std::vector<Value> after = before;
+  after[3] = decimal(kThree);
+  after[5] = text(kRemark);
+  binlog::RowEvent row;
+  row.header = &header;
+  row.table = &table;
+  row.kind = binlog::RowsKind::kUpdate;
+  row.before = before;
+  row.after = after;
+  FlatMessageEncoder enc(true);
+  std::string out;
+  REQUIRE(enc.append_row(row, {8, "", 5}, out));
+  const std::string head =
+      R"j({"data":[{"id":"1","user_id":"42","biz_type":"invite","amount":"3.00",)j";
+  const std::string old = R"j("old":[{"amount":"2.50","remark":null}],)j";
+  const std::string tail = R"j("type":"UPDATE"})j";
+  CHECK_THAT(out, Catch::StartsWith(head));
+  CHECK_THAT(out, Catch::Contains(old));
+  CHECK_THAT(out, Catch::EndsWith(tail));
+}
+
+TEST_CASE("a delete renders the before image; no PK gives null pkNames",
+          "[flat]") {
+  auto table = commission();
+  table.columns[0].primary_key = false;
+  table.columns[0].name.clear();
+  binlog::EventHeader header;
+  std::vector<Value> before = {
+      signed_value(-5), null_value(), text(kBiz), decimal(kTwoFifty),
+      signed_value(1),  null_value(), datetime()};
+  binlog::RowEvent row;
+  row.header = &header;
+  row.table = &table;
+  row.kind = binlog::RowsKind::kDelete;
+  row.before = before;
+  FlatMessageEncoder enc(true);
+  std::string out;
+  REQUIRE(enc.append_row(row, {1, "", 0}, out));
+  const std::string head = R"j({"data":[{"@1":"-5","user_id":null,)j";
+  const std::string keys = R"j("old":null,"pkNames":null,)j";
+  const std::string tail = R"j("type":"DELETE"})j";
+  CHECK_THAT(out, Catch::StartsWith(head));
+  CHECK_THAT(out, Catch::Contains(keys));
+  CHECK_THAT(out, Catch::EndsWith(tail));
+}
+
+TEST_CASE("a DDL statement renders with isDdl and null maps", "[flat]") {
+  FlatMessageEncoder enc(true);
+  std::string out;
+  enc.append_statement("test", "commission", "alter table commission add c int",
+                       StatementType::kAlter, 1700000002, {9, "", 10}, out);
+  const std::string expected =
+      R"j({"data":null,"database":"test","es":1700000002000,"gtid":"","id":9,"isDdl":true,)j"
+      R"j("mysqlType":null,"old":null,"pkNames":null,"sql":"alter table commission add c int",)j"
+      R"j("sqlType":null,"table":"commission","ts":10,"type":"ALTER"})j";
+  CHECK(out == expected);
+}
+
+}  // namespace
+}  // namespace sluice::codec
