@@ -126,7 +126,7 @@ for fuzzer in "${fuzzers[@]}"; do
   rc=0
   # The outer timeout only guards against a fuzzer that ignores its own limit.
   timeout --signal=KILL $((FUZZ_SECONDS + 300)) "$fuzzer" \
-    -max_total_time="$FUZZ_SECONDS" -timeout=10 -print_final_stats=1 \
+    -max_total_time="$FUZZ_SECONDS" -max_len=65536 -timeout=10 -print_final_stats=1 \
     -artifact_prefix="$artifacts" "$corpus" >"$log" 2>&1 || rc=$?
   execs=$(sed -n 's/^stat::number_of_executed_units: *\([0-9]*\).*/\1/p' "$log" | tail -n 1)
   execs=${execs:-0}

@@ -29,13 +29,10 @@ class FlatPrinter final : public binlog::EventHandler {
               const mysql::FilePosition& pos, OutputBuffer& out)
       : decoder_(decoder), pos_(pos), out_(out), encoder_(false) {}
 
+  // A GTID event starts each transaction; servers without GTIDs (or with
+  // anonymous ones) leave the message's gtid empty.
   Status on_gtid(const binlog::EventHeader&, std::string_view gtid) override {
     gtid_ = gtid == "ANONYMOUS" ? "" : std::string(gtid);
-    return {};
-  }
-
-  Status on_xid(const binlog::EventHeader&, uint64_t) override {
-    gtid_.clear();
     return {};
   }
 
@@ -43,7 +40,7 @@ class FlatPrinter final : public binlog::EventHandler {
     encoder_.set_mariadb(decoder_.format().mariadb);
     SLUICE_RETURN_IF_ERROR(encoder_.append_row(row, envelope(), out_.buffer()));
     out_.buffer().push_back('\n');
-    return out_.maybe_flush();
+    return flush_if_full();
   }
 
   Status on_query(const binlog::EventHeader& header,
@@ -51,17 +48,23 @@ class FlatPrinter final : public binlog::EventHandler {
     sql_.clear();
     codec::append_valid_utf8(as_bytes(sql), sql_);
     const pipeline::Statement st = pipeline::classify_statement(sql_, q.schema);
-    if (st.transaction_control) {
-      if (!sql_.starts_with("BEGIN")) gtid_.clear();
-      return {};
-    }
+    if (st.transaction_control) return {};
     encoder_.append_statement(st.schema, st.table, sql_, st.type,
                               header.timestamp, envelope(), out_.buffer());
     out_.buffer().push_back('\n');
-    return out_.maybe_flush();
+    return flush_if_full();
   }
 
+  // True when stdout refused a write (exit status 2, not 1).
+  [[nodiscard]] bool output_failed() const { return output_failed_; }
+
  private:
+  Status flush_if_full() {
+    Status s = out_.maybe_flush();
+    output_failed_ = !s;
+    return s;
+  }
+
   codec::FlatEnvelope envelope() {
     if (pos_.offset != last_offset_ || pos_.file != last_file_) {
       ++id_;
@@ -82,6 +85,7 @@ class FlatPrinter final : public binlog::EventHandler {
   int64_t ts_ms_ = 0;
   uint64_t last_offset_ = 0;
   std::string last_file_;
+  bool output_failed_ = false;
 };
 
 }  // namespace
@@ -171,7 +175,7 @@ int run_decode(std::span<const std::string> args) {
     const Error& e = decoded.error();
     std::fprintf(stderr, "sluice decode: %s (%s)\n", e.message.c_str(),
                  errc_name(e.code));
-    return e.code == Errc::kIo && e.message.starts_with("cannot write") ? 2 : 1;
+    return printer.output_failed() ? 2 : 1;
   }
   return 0;
 }

@@ -201,6 +201,12 @@ Result<size_t> decode_column_value(const ColumnDef& col, Bytes data,
     case ColumnType::kLongBlob:
     case ColumnType::kBlob:
       return read_prefixed(col, data, col.max_length, ValueKind::kString, out);
+    case ColumnType::kMariaVarcharCompressed:
+      return read_prefixed(col, data, col.max_length > 255 ? 2 : 1,
+                           ValueKind::kCompressedString, out);
+    case ColumnType::kMariaBlobCompressed:
+      return read_prefixed(col, data, col.max_length,
+                           ValueKind::kCompressedString, out);
     case ColumnType::kJson:
       return read_prefixed(col, data, col.max_length, ValueKind::kJson, out);
     case ColumnType::kGeometry:
@@ -213,8 +219,6 @@ Result<size_t> decode_column_value(const ColumnDef& col, Bytes data,
       return 0;
     case ColumnType::kDecimal:
     case ColumnType::kTypedArray:
-    case ColumnType::kMariaVarcharCompressed:
-    case ColumnType::kMariaBlobCompressed:
     case ColumnType::kInvalid:
     case ColumnType::kBool:
       break;

@@ -49,6 +49,48 @@ Status maria_uncompress(Bytes in, std::vector<std::byte>& out) {
   return {};
 }
 
+Status maria_column_uncompress(Bytes in, std::vector<std::byte>& out) {
+  out.clear();
+  if (in.empty()) return {};
+  const uint8_t head = load_u8(in.data());
+  if (head == 0) {
+    out.assign(in.begin() + 1, in.end());
+    return {};
+  }
+  const size_t lenlen = head & 0x07U;
+  if ((head & 0x80U) == 0 || lenlen < 1 || lenlen > 4 || (head & 0x70U) != 0) {
+    return make_error(Errc::kCorrupt, "compressed column header byte " +
+                                          std::to_string(head) +
+                                          " names no known compression method");
+  }
+  if (in.size() < 1 + lenlen) {
+    return make_error(Errc::kTruncated,
+                      "compressed column ends inside its length");
+  }
+  const uint64_t size = load_be(in.data() + 1, lenlen);
+  out.resize(size);
+  z_stream z{};
+  const int window = (head & 0x08U) != 0 ? -MAX_WBITS : MAX_WBITS;
+  if (inflateInit2(&z, window) != Z_OK) {
+    return make_error(Errc::kCorrupt,
+                      "zlib cannot start inflating a compressed column");
+  }
+  const Bytes src = in.subspan(1 + lenlen);
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<std::byte*>(src.data()));
+  z.avail_in = static_cast<uInt>(src.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  const int rc = inflate(&z, Z_FINISH);
+  const uLong produced = z.total_out;
+  inflateEnd(&z);
+  if (rc != Z_STREAM_END || produced != size) {
+    return make_error(Errc::kCorrupt,
+                      "compressed column does not inflate to its " +
+                          std::to_string(size) + " bytes");
+  }
+  return {};
+}
+
 Status zstd_uncompress(Bytes in, uint64_t expected_size,
                        std::vector<std::byte>& out) {
   if (expected_size > kMaxUncompressed) {

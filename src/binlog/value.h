@@ -26,10 +26,12 @@ enum class ValueKind : uint8_t {
   kEnum,       // u: 1-based index, 0 = the empty error value
   kSet,        // u: bitmask
   kString,     // raw: CHAR/VARCHAR/BINARY/VARBINARY/TEXT/BLOB bytes
-  kJson,       // raw: MySQL binary JSON (MariaDB JSON is a kString)
-  kJsonDiff,   // raw: partial JSON update (PARTIAL_UPDATE_ROWS after image)
-  kGeometry,   // raw: 4-byte SRID + WKB
-  kVector,     // raw: little-endian float32 elements
+  kCompressedString,  // raw: MariaDB COMPRESSED column, see
+                      // maria_column_uncompress
+  kJson,              // raw: MySQL binary JSON (MariaDB JSON is a kString)
+  kJsonDiff,  // raw: partial JSON update (PARTIAL_UPDATE_ROWS after image)
+  kGeometry,  // raw: 4-byte SRID + WKB
+  kVector,    // raw: little-endian float32 elements
 };
 
 struct Temporal {

@@ -28,6 +28,9 @@ constexpr int kTimestamp = 93;
 constexpr int kBlob = 2004;
 constexpr int kClob = 2005;
 
+// How MariaDB's information_schema COLUMN_TYPE marks compressed columns.
+constexpr const char* kCompressedSuffix = " /*M!100301 COMPRESSED*/";
+
 bool is_blob(ColumnType t) {
   return t == ColumnType::kBlob || t == ColumnType::kTinyBlob ||
          t == ColumnType::kMediumBlob || t == ColumnType::kLongBlob;
@@ -133,7 +136,9 @@ int canal_sql_type(const ColumnDef& col, const Value& v, bool mariadb) {
       return is_binary_column(col, mariadb) ? kBlob : kChar;
     case ColumnType::kVarchar:
     case ColumnType::kVarString:
+    case ColumnType::kMariaVarcharCompressed:
       return is_binary_column(col, mariadb) ? kBlob : kVarchar;
+    case ColumnType::kMariaBlobCompressed:
     case ColumnType::kTinyBlob:
     case ColumnType::kMediumBlob:
     case ColumnType::kLongBlob:
@@ -203,6 +208,15 @@ void append_mysql_type(const ColumnDef& col, bool mariadb, std::string& out) {
       out += is_binary_column(col, mariadb) ? "varbinary(" : "varchar(";
       out += std::to_string(characters(col, mariadb)) + ")";
       return;
+    case ColumnType::kMariaVarcharCompressed: {
+      // The stored maximum counts the compression header byte.
+      ColumnDef plain = col;
+      plain.max_length = col.max_length > 0 ? col.max_length - 1 : 0;
+      out += is_binary_column(col, mariadb) ? "varbinary(" : "varchar(";
+      out += std::to_string(characters(plain, mariadb)) + ")";
+      out += kCompressedSuffix;
+      return;
+    }
     case ColumnType::kEnum:
       out += "enum";
       if (!col.elements.empty()) append_elements(col, out);
@@ -221,6 +235,13 @@ void append_mysql_type(const ColumnDef& col, bool mariadb, std::string& out) {
       out += "vector(" + std::to_string(col.vector_dimensions) + ")";
       return;
     default:
+      if (col.real_type == ColumnType::kMariaBlobCompressed) {
+        ColumnDef plain = col;
+        plain.real_type = ColumnType::kBlob;
+        append_mysql_type(plain, mariadb, out);
+        out += kCompressedSuffix;
+        return;
+      }
       if (is_blob(col.real_type)) {
         static constexpr const char* kBlobs[] = {"tinyblob", "blob",
                                                  "mediumblob", "longblob"};

@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "binlog/decimal.h"
+#include "binlog/decompress.h"
 #include "binlog/json_binary.h"
 #include "binlog/json_diff.h"
 #include "codec/java_number.h"
@@ -140,6 +141,7 @@ bool same_value(const Value& a, const Value& b) {
              a.t.micros == b.t.micros && a.t.negative == b.t.negative;
     case ValueKind::kDecimal:
     case ValueKind::kString:
+    case ValueKind::kCompressedString:
     case ValueKind::kJson:
     case ValueKind::kJsonDiff:
     case ValueKind::kGeometry:
@@ -158,7 +160,8 @@ bool is_binary_column(const ColumnDef& col, bool mariadb) {
   const bool blob = col.real_type == ColumnType::kBlob ||
                     col.real_type == ColumnType::kTinyBlob ||
                     col.real_type == ColumnType::kMediumBlob ||
-                    col.real_type == ColumnType::kLongBlob;
+                    col.real_type == ColumnType::kLongBlob ||
+                    col.real_type == ColumnType::kMariaBlobCompressed;
   return blob && col.collation == 0;
 }
 
@@ -248,12 +251,20 @@ Status CanalValueRenderer::append(const ColumnDef& col, size_t index,
       append_timestamp(v.i, v.t.micros, col.scale, out);
       return {};
     case ValueKind::kString:
+    case ValueKind::kCompressedString: {
+      Bytes bytes = v.raw;
+      if (v.kind == ValueKind::kCompressedString) {
+        SLUICE_RETURN_IF_ERROR(
+            binlog::maria_column_uncompress(v.raw, inflated_));
+        bytes = inflated_;
+      }
       if (is_binary_column(col, mariadb_)) {
-        append_iso8859_1(v.raw, out);
+        append_iso8859_1(bytes, out);
       } else {
-        utf8_.append(charset_of_collation(col.collation, mariadb_), v.raw, out);
+        utf8_.append(charset_of_collation(col.collation, mariadb_), bytes, out);
       }
       return {};
+    }
     case ValueKind::kGeometry:
       append_iso8859_1(v.raw, out);
       return {};
@@ -288,19 +299,24 @@ Status CanalValueRenderer::append_json(const ColumnDef& col, size_t index,
   out.push_back('"');
   switch (v.kind) {
     case ValueKind::kString:
+    case ValueKind::kCompressedString:
     case ValueKind::kGeometry: {
-      const bool binary =
-          v.kind == ValueKind::kGeometry || is_binary_column(col, mariadb_);
+      Bytes bytes = v.raw;
+      if (v.kind == ValueKind::kCompressedString) {
+        SLUICE_RETURN_IF_ERROR(
+            binlog::maria_column_uncompress(v.raw, inflated_));
+        bytes = inflated_;
+      }
       const Charset& cs = charset_of_collation(col.collation, mariadb_);
-      if (binary) {
-        append_json_escaped_latin1(v.raw, out);
+      if (v.kind == ValueKind::kGeometry || is_binary_column(col, mariadb_)) {
+        append_json_escaped_latin1(bytes, out);
       } else if (cs.kind == CharsetKind::kUtf8 ||
                  cs.kind == CharsetKind::kUnknown ||
                  cs.kind == CharsetKind::kAscii) {
-        append_json_escaped_utf8(v.raw, out);
+        append_json_escaped_utf8(bytes, out);
       } else {
         scratch_.clear();
-        utf8_.append(cs, v.raw, scratch_);
+        utf8_.append(cs, bytes, scratch_);
         append_json_escaped_utf8(as_bytes(scratch_), out);
       }
       break;
@@ -312,7 +328,22 @@ Status CanalValueRenderer::append_json(const ColumnDef& col, size_t index,
       SLUICE_RETURN_IF_ERROR(append(col, index, v, before, scratch_));
       append_json_escaped_utf8(as_bytes(scratch_), out);
       break;
-    default:  // numbers and temporal text never need escaping
+    case ValueKind::kAbsent:
+    case ValueKind::kNull:
+    case ValueKind::kSigned:
+    case ValueKind::kUnsigned:
+    case ValueKind::kFloat:
+    case ValueKind::kDouble:
+    case ValueKind::kDecimal:
+    case ValueKind::kBit:
+    case ValueKind::kYear:
+    case ValueKind::kDate:
+    case ValueKind::kTime:
+    case ValueKind::kDateTime:
+    case ValueKind::kTimestamp:
+    case ValueKind::kEnum:
+    case ValueKind::kSet:
+      // Digits, signs, dots, colons: never anything JSON must escape.
       SLUICE_RETURN_IF_ERROR(append(col, index, v, before, out));
       break;
   }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "binlog/table_map.h"
 #include "binlog/value.h"
@@ -44,8 +45,9 @@ class CanalValueRenderer {
   bool mariadb_;
   Utf8Converter utf8_;
   std::string scratch_;
-  int64_t cached_second_ = -1;  // last TIMESTAMP second converted
-  char cached_text_[20] = {};   // its "yyyy-MM-dd HH:mm:ss"
+  std::vector<std::byte> inflated_;  // a MariaDB COMPRESSED column's bytes
+  int64_t cached_second_ = -1;       // last TIMESTAMP second converted
+  char cached_text_[20] = {};        // its "yyyy-MM-dd HH:mm:ss"
 };
 
 // True when two present values of one column have the same raw content (so

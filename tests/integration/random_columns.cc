@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "binlog/decimal.h"
+#include "binlog/decompress.h"
 #include "codec/canal_value.h"
 
 namespace sluice::testing {
@@ -258,6 +259,23 @@ std::vector<RandomColumn> random_columns() {
   cols.push_back(string_column("lb", "LONGBLOB", [](std::mt19937_64& g) {
     return pick(g, 8) == 0 ? random_bytes(g, 100000) : random_bytes(g, 20);
   }));
+  // MariaDB COMPRESSED columns: the binlog carries them zlib-compressed.
+  for (auto [name, type] :
+       {std::pair{"vcz", "VARCHAR(400) COMPRESSED CHARACTER SET utf8mb4"},
+        std::pair{"bz", "MEDIUMBLOB COMPRESSED"}}) {
+    RandomColumn z = string_column(name, type, [](std::mt19937_64& g) {
+      return pick(g, 2) == 0 ? text_from(g, kUtf8, 100)
+                             : std::string(pick(g, 400), 'z');
+    });
+    z.canonical = [](const ColumnDef&, const Value& v) {
+      std::vector<std::byte> plain;
+      if (!binlog::maria_column_uncompress(v.raw, plain)) {
+        return std::string("<corrupt>");
+      }
+      return hex(plain);
+    };
+    cols.push_back(z);
+  }
   cols.push_back(
       {"e", "ENUM('small','medium','large','x')", "e+0",
        [](std::mt19937_64& g) { return std::to_string(1 + pick(g, 4)); },

@@ -179,6 +179,7 @@ std::string format_value(const binlog::Value& value,
              fraction(value.t.micros,
                       type == ColumnType::kTimestamp2 ? column.scale : 0U);
     case ValueKind::kString:
+    case ValueKind::kCompressedString:  // the tool prints the stored bytes
     case ValueKind::kGeometry:
       return quote_like_tool(value.raw);
     case ValueKind::kJson:
