@@ -276,8 +276,9 @@ Status CanalValueRenderer::append(const ColumnDef& col, size_t index,
       if (before != nullptr && before->kind == ValueKind::kJson) {
         return binlog::apply_json_diffs(before->raw, diffs, out);
       }
-      return binlog::json_diffs_to_text(diffs, "@" + std::to_string(index + 1),
-                                        out);
+      std::string column_ref = "@";  // as mysqlbinlog names the column
+      column_ref += std::to_string(index + 1);
+      return binlog::json_diffs_to_text(diffs, column_ref, out);
     }
     case ValueKind::kVector: {
       out.push_back('[');

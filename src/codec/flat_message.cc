@@ -179,12 +179,8 @@ Status FlatMessageEncoder::append_row(const binlog::RowEvent& row,
     }
   }
   out += tpl.database;
-  append_int(static_cast<int64_t>(row.header->timestamp) * 1000, out);
-  out += ",\"gtid\":";
-  append_json_string(env.gtid, out);
-  out += ",\"id\":";
-  append_int(env.id, out);
-  out += ",\"isDdl\":false";
+  const EventFragments& ev = event_fragments(row, env);
+  out += ev.middle;
   const bool full = std::all_of(image.begin(), image.end(), present);
   if (full) {
     out += tpl.mysql_types;
@@ -231,11 +227,37 @@ Status FlatMessageEncoder::append_row(const binlog::RowEvent& row,
     out.push_back('}');
   }
   out += tpl.table;
-  append_int(env.ts_ms, out);
-  out += ",\"type\":\"";
-  out += kind_name(row.kind);
-  out += "\"}";
+  out += ev.tail;
   return {};
+}
+
+const FlatMessageEncoder::EventFragments& FlatMessageEncoder::event_fragments(
+    const binlog::RowEvent& row, const FlatEnvelope& env) {
+  EventFragments& f = event_;
+  const int64_t es = static_cast<int64_t>(row.header->timestamp) * 1000;
+  if (f.valid && f.es == es && f.id == env.id && f.ts_ms == env.ts_ms &&
+      f.kind == row.kind && f.gtid == env.gtid) {
+    return f;
+  }
+  f.valid = true;
+  f.es = es;
+  f.id = env.id;
+  f.ts_ms = env.ts_ms;
+  f.kind = row.kind;
+  f.gtid.assign(env.gtid);
+  f.middle.clear();
+  append_int(es, f.middle);
+  f.middle += ",\"gtid\":";
+  append_json_string(env.gtid, f.middle);
+  f.middle += ",\"id\":";
+  append_int(env.id, f.middle);
+  f.middle += ",\"isDdl\":false";
+  f.tail.clear();
+  append_int(env.ts_ms, f.tail);
+  f.tail += ",\"type\":\"";
+  f.tail += kind_name(row.kind);
+  f.tail += "\"}";
+  return f;
 }
 
 void FlatMessageEncoder::append_statement(

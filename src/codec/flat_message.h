@@ -66,12 +66,27 @@ class FlatMessageEncoder {
     std::vector<size_t> unsigned_ints;  // columns whose sqlType may bump
   };
 
+  // The parts that are the same for every row of one rows event.
+  struct EventFragments {
+    bool valid = false;
+    int64_t es = 0;
+    int64_t id = 0;
+    int64_t ts_ms = 0;
+    binlog::RowsKind kind = binlog::RowsKind::kInsert;
+    std::string gtid;
+    std::string middle;  // <es>,"gtid":"...","id":<id>,"isDdl":false
+    std::string tail;    // <ts>,"type":"..."}
+  };
+
   const TableTemplate& table_template(const binlog::TableMap& table);
+  const EventFragments& event_fragments(const binlog::RowEvent& row,
+                                        const FlatEnvelope& env);
   [[nodiscard]] Status append_old(const binlog::RowEvent& row,
                                   const TableTemplate& tpl, std::string& out);
 
   CanalValueRenderer values_;
   std::unordered_map<const binlog::TableMap*, TableTemplate> templates_;
+  EventFragments event_;
   std::string before_text_;
   std::string after_text_;
 };

@@ -1,5 +1,6 @@
 #include "binlog/json_binary.h"
 
+#include <algorithm>
 #include <bit>
 #include <catch2/catch.hpp>
 #include <cstdint>
@@ -129,8 +130,9 @@ Value array(const std::vector<Value>& elements, bool large = false) {
 }
 
 ByteVec doc(const Value& v) {
-  ByteVec out{static_cast<std::byte>(v.type)};
-  out.insert(out.end(), v.bytes.begin(), v.bytes.end());
+  ByteVec out(1 + v.bytes.size());
+  out[0] = static_cast<std::byte>(v.type);
+  std::copy(v.bytes.begin(), v.bytes.end(), out.begin() + 1);
   return out;
 }
 
