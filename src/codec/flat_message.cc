@@ -45,6 +45,24 @@ void append_int(int64_t v, std::string& out) {
 
 }  // namespace
 
+template <class AppendValue>
+void FlatMessageEncoder::append_present_map(std::string_view open,
+                                            const TableTemplate& tpl,
+                                            std::span<const Value> image,
+                                            std::string& out,
+                                            AppendValue&& append_value) {
+  out += open;
+  bool first = true;
+  for (size_t i = 0; i < image.size(); ++i) {
+    if (!present(image[i])) continue;
+    if (!first) out.push_back(',');
+    first = false;
+    out += tpl.keys[i];
+    append_value(i);
+  }
+  out.push_back('}');
+}
+
 const char* statement_type_name(StatementType t) {
   switch (t) {
     case StatementType::kCreate:
@@ -185,18 +203,11 @@ Status FlatMessageEncoder::append_row(const binlog::RowEvent& row,
   if (full) {
     out += tpl.mysql_types;
   } else {
-    out += ",\"mysqlType\":{";
-    first = true;
-    for (size_t i = 0; i < cols.size(); ++i) {
-      if (!present(image[i])) continue;
-      if (!first) out.push_back(',');
-      first = false;
-      out += tpl.keys[i];
+    append_present_map(",\"mysqlType\":{", tpl, image, out, [&](size_t i) {
       out.push_back('"');
       append_mysql_type(cols[i], mariadb, out);
       out.push_back('"');
-    }
-    out.push_back('}');
+    });
   }
   out += ",\"old\":";
   if (row.kind == RowsKind::kUpdate) {
@@ -215,16 +226,9 @@ Status FlatMessageEncoder::append_row(const binlog::RowEvent& row,
   if (full && !bumped) {
     out += tpl.sql_types;
   } else {
-    out += ",\"sqlType\":{";
-    first = true;
-    for (size_t i = 0; i < cols.size(); ++i) {
-      if (!present(image[i])) continue;
-      if (!first) out.push_back(',');
-      first = false;
-      out += tpl.keys[i];
+    append_present_map(",\"sqlType\":{", tpl, image, out, [&](size_t i) {
       append_int(canal_sql_type(cols[i], image[i], mariadb), out);
-    }
-    out.push_back('}');
+    });
   }
   out += tpl.table;
   out += ev.tail;

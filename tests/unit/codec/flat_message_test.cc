@@ -185,3 +185,66 @@ TEST_CASE("a DDL statement renders with isDdl and null maps", "[flat]") {
 
 }  // namespace
 }  // namespace sluice::codec
+
+namespace sluice::codec {
+namespace {
+
+TEST_CASE("MINIMAL row images list only the columns they carry", "[flat]") {
+  const auto table = commission();
+  binlog::EventHeader header;
+  std::vector<Value> before(table.columns.size());  // kAbsent
+  std::vector<Value> after(table.columns.size());
+  before[0] = signed_value(9);
+  after[3] = decimal(kThree);
+  binlog::RowEvent row;
+  row.header = &header;
+  row.table = &table;
+  row.kind = binlog::RowsKind::kUpdate;
+  row.before = before;
+  row.after = after;
+  FlatMessageEncoder enc(true);
+  std::string out;
+  REQUIRE(enc.append_row(row, {2, "", 0}, out));
+  const std::string data = R"j({"data":[{"amount":"3.00"}],)j";
+  const std::string types =
+      R"j("mysqlType":{"amount":"decimal(18,2)"},"old":[{}],)j";
+  const std::string sql_types = R"j("sqlType":{"amount":3},)j";
+  CHECK_THAT(out, Catch::StartsWith(data));
+  CHECK_THAT(out, Catch::Contains(types));
+  CHECK_THAT(out, Catch::Contains(sql_types));
+}
+
+TEST_CASE("unsigned values with the top bit set bump sqlType as canal does",
+          "[flat]") {
+  binlog::TableMap table;
+  table.schema = "s";
+  table.table = "u";
+  auto c = column("n", ColumnType::kLong);
+  c.is_unsigned = true;
+  table.columns = {c};
+  binlog::EventHeader header;
+  Value big;
+  big.kind = ValueKind::kUnsigned;
+  big.u = 4294967295U;
+  std::vector<Value> after = {big};
+  binlog::RowEvent row;
+  row.header = &header;
+  row.table = &table;
+  row.kind = binlog::RowsKind::kInsert;
+  row.after = after;
+  FlatMessageEncoder enc(true);
+  std::string out;
+  REQUIRE(enc.append_row(row, {1, "", 0}, out));
+  const std::string bumped = R"j("sqlType":{"n":-5})j";
+  const std::string value = R"j({"data":[{"n":"4294967295"}])j";
+  CHECK_THAT(out, Catch::Contains(bumped));
+  CHECK_THAT(out, Catch::StartsWith(value));
+  after[0].u = 7;
+  out.clear();
+  REQUIRE(enc.append_row(row, {1, "", 0}, out));
+  const std::string plain = R"j("sqlType":{"n":4})j";
+  CHECK_THAT(out, Catch::Contains(plain));
+}
+
+}  // namespace
+}  // namespace sluice::codec
