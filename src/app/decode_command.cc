@@ -8,6 +8,7 @@
 
 #include "app/output_buffer.h"
 #include "binlog/event_decoder.h"
+#include "binlog/format_description.h"
 #include "codec/charset.h"
 #include "codec/flat_message.h"
 #include "mysql/binlog_file_decoder.h"
@@ -37,8 +38,16 @@ class FlatPrinter final : public binlog::EventHandler {
   }
 
   Status on_row(const binlog::RowEvent& row) override {
-    encoder_.set_mariadb(decoder_.format().mariadb);
-    SLUICE_RETURN_IF_ERROR(encoder_.append_row(row, envelope(), out_.buffer()));
+    const binlog::FormatDescription& fd = decoder_.format();
+    encoder_.set_server(
+        fd.mariadb,
+        fd.mariadb || binlog::parse_server_version(fd.server_version) <
+                          binlog::ServerVersion{8, 0, 19});
+    const size_t mark = out_.buffer().size();
+    if (auto s = encoder_.append_row(row, envelope(), out_.buffer()); !s) {
+      out_.buffer().resize(mark);  // never print half a message
+      return s;
+    }
     out_.buffer().push_back('\n');
     return flush_if_full();
   }
@@ -145,7 +154,7 @@ int run_decode(std::span<const std::string> args) {
       }
       continue;
     }
-    if (a.starts_with("-") && a != "-") {
+    if (a.starts_with("-")) {
       std::fprintf(
           stderr,
           "sluice decode: unknown option '%s' (see sluice decode --help)\n",

@@ -88,6 +88,22 @@ size_t fixed_width(const ColumnDef& col) {
   }
 }
 
+// The 5.6.4+ temporal encodings can hold bit patterns no server writes: a
+// fraction of a second past 999999, a month past 12, minutes past 59.
+Status check_temporal(const ColumnDef& col, const Value& v) {
+  const Temporal& t = v.t;
+  const bool clock_ok = t.minute < 60 && t.second < 60 && t.micros < 1000000;
+  bool ok = clock_ok;
+  if (v.kind == ValueKind::kDateTime) {
+    ok = clock_ok && t.month <= 12 && t.day <= 31 && t.hour < 24;
+  } else if (v.kind == ValueKind::kTimestamp) {
+    ok = t.micros < 1000000;
+  }
+  if (ok) return {};
+  return make_error(Errc::kCorrupt, column_type_name(col.real_type) +
+                                        " value with an out-of-range field");
+}
+
 }  // namespace
 
 Result<size_t> decode_column_value(const ColumnDef& col, Bytes data,
@@ -163,6 +179,7 @@ Result<size_t> decode_column_value(const ColumnDef& col, Bytes data,
         out.kind = ValueKind::kTimestamp;
         out.i = decode_timestamp2(p, col.scale, &out.t.micros);
       }
+      SLUICE_RETURN_IF_ERROR(check_temporal(col, out));
       return w;
     }
     case ColumnType::kBit: {
@@ -212,8 +229,17 @@ Result<size_t> decode_column_value(const ColumnDef& col, Bytes data,
     case ColumnType::kGeometry:
       return read_prefixed(col, data, col.max_length, ValueKind::kGeometry,
                            out);
-    case ColumnType::kVector:
-      return read_prefixed(col, data, col.max_length, ValueKind::kVector, out);
+    case ColumnType::kVector: {
+      SLUICE_ASSIGN_OR_RETURN(
+          const size_t used,
+          read_prefixed(col, data, col.max_length, ValueKind::kVector, out));
+      if (out.raw.size() % 4 != 0) {
+        return make_error(Errc::kCorrupt,
+                          "VECTOR value of " + std::to_string(out.raw.size()) +
+                              " bytes is not a whole number of float32s");
+      }
+      return used;
+    }
     case ColumnType::kNull:
       out.kind = ValueKind::kNull;
       return 0;

@@ -54,7 +54,6 @@ struct MariaGtid {
   uint32_t server_id = 0;
   uint64_t seq_no = 0;
   uint8_t flags = 0;
-  [[nodiscard]] bool standalone() const { return flags & 0x01; }
   [[nodiscard]] std::string text() const;  // "domain-server-seq"
 };
 [[nodiscard]] Result<MariaGtid> decode_maria_gtid(Bytes body,

@@ -3,6 +3,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include <cstdio>
 #include <string>
 
 namespace sluice::binlog {
@@ -12,70 +13,47 @@ namespace {
 // events at 1 GiB: max_allowed_packet / slave_max_allowed_packet).
 constexpr uint64_t kMaxUncompressed = uint64_t{1} << 30;
 
-}  // namespace
+// MariaDB's compressed block header: 0x80 | flags | width (1-4) of the
+// big-endian uncompressed length that follows.
+struct BlockHeader {
+  uint64_t size;       // uncompressed bytes
+  size_t data_offset;  // where the zlib data starts
+};
 
-Status maria_uncompress(Bytes in, std::vector<std::byte>& out) {
-  if (in.empty()) {
-    return make_error(Errc::kTruncated, "compressed block has no header byte");
-  }
+Result<BlockHeader> read_block_header(Bytes in, uint8_t allowed_flags,
+                                      const char* what) {
   const uint8_t head = load_u8(in.data());
   const size_t lenlen = head & 0x07U;
-  if ((head & 0x80U) == 0 || lenlen < 1 || lenlen > 4) {
-    return make_error(Errc::kCorrupt, "compressed block header byte 0x" +
-                                          std::to_string(head) +
-                                          " is not MariaDB's (0x81..0x84)");
+  if ((head & 0x80U) == 0 || lenlen < 1 || lenlen > 4 ||
+      (head & 0x78U & ~unsigned{allowed_flags}) != 0) {
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "0x%02x", head);
+    return make_error(Errc::kCorrupt,
+                      std::string(what) + " header byte " + hex +
+                          " names no compression MariaDB writes");
   }
   if (in.size() < 1 + lenlen) {
     return make_error(Errc::kTruncated,
-                      "compressed block ends inside its length");
+                      std::string(what) + " ends inside its length");
   }
   const uint64_t size = load_be(in.data() + 1, lenlen);
   if (size > kMaxUncompressed) {
-    return make_error(Errc::kCorrupt, "compressed block claims " +
-                                          std::to_string(size) + " bytes");
+    return make_error(Errc::kCorrupt, std::string(what) + " claims " +
+                                          std::to_string(size) +
+                                          " uncompressed bytes");
   }
-  out.resize(size);
-  uLongf got = static_cast<uLongf>(size);
-  const Bytes src = in.subspan(1 + lenlen);
-  const int rc = uncompress(reinterpret_cast<Bytef*>(out.data()), &got,
-                            reinterpret_cast<const Bytef*>(src.data()),
-                            static_cast<uLong>(src.size()));
-  if (rc != Z_OK || got != size) {
-    return make_error(Errc::kCorrupt, "zlib inflate failed (" +
-                                          std::string(zError(rc)) + ", " +
-                                          std::to_string(got) + " of " +
-                                          std::to_string(size) + " bytes)");
-  }
-  return {};
+  return BlockHeader{size, 1 + lenlen};
 }
 
-Status maria_column_uncompress(Bytes in, std::vector<std::byte>& out) {
-  out.clear();
-  if (in.empty()) return {};
-  const uint8_t head = load_u8(in.data());
-  if (head == 0) {
-    out.assign(in.begin() + 1, in.end());
-    return {};
-  }
-  const size_t lenlen = head & 0x07U;
-  if ((head & 0x80U) == 0 || lenlen < 1 || lenlen > 4 || (head & 0x70U) != 0) {
-    return make_error(Errc::kCorrupt, "compressed column header byte " +
-                                          std::to_string(head) +
-                                          " names no known compression method");
-  }
-  if (in.size() < 1 + lenlen) {
-    return make_error(Errc::kTruncated,
-                      "compressed column ends inside its length");
-  }
-  const uint64_t size = load_be(in.data() + 1, lenlen);
+// Inflates `src` (zlib, or raw deflate with `raw`) into exactly `size` bytes.
+Status inflate_exactly(Bytes src, uint64_t size, bool raw, const char* what,
+                       std::vector<std::byte>& out) {
   out.resize(size);
   z_stream z{};
-  const int window = (head & 0x08U) != 0 ? -MAX_WBITS : MAX_WBITS;
-  if (inflateInit2(&z, window) != Z_OK) {
+  if (inflateInit2(&z, raw ? -MAX_WBITS : MAX_WBITS) != Z_OK) {
     return make_error(Errc::kCorrupt,
-                      "zlib cannot start inflating a compressed column");
+                      std::string("zlib cannot start on the ") + what);
   }
-  const Bytes src = in.subspan(1 + lenlen);
   z.next_in = reinterpret_cast<Bytef*>(const_cast<std::byte*>(src.data()));
   z.avail_in = static_cast<uInt>(src.size());
   z.next_out = reinterpret_cast<Bytef*>(out.data());
@@ -84,11 +62,37 @@ Status maria_column_uncompress(Bytes in, std::vector<std::byte>& out) {
   const uLong produced = z.total_out;
   inflateEnd(&z);
   if (rc != Z_STREAM_END || produced != size) {
-    return make_error(Errc::kCorrupt,
-                      "compressed column does not inflate to its " +
-                          std::to_string(size) + " bytes");
+    return make_error(Errc::kCorrupt, std::string("the ") + what +
+                                          " does not inflate to its " +
+                                          std::to_string(size) + " bytes");
   }
   return {};
+}
+
+}  // namespace
+
+Status maria_uncompress(Bytes in, std::vector<std::byte>& out) {
+  if (in.empty()) {
+    return make_error(Errc::kTruncated, "compressed block has no header byte");
+  }
+  SLUICE_ASSIGN_OR_RETURN(const BlockHeader h,
+                          read_block_header(in, 0, "compressed block"));
+  return inflate_exactly(in.subspan(h.data_offset), h.size, false,
+                         "compressed block", out);
+}
+
+Status maria_column_uncompress(Bytes in, std::vector<std::byte>& out) {
+  out.clear();
+  if (in.empty()) return {};
+  if (load_u8(in.data()) == 0) {  // stored as is
+    out.assign(in.begin() + 1, in.end());
+    return {};
+  }
+  SLUICE_ASSIGN_OR_RETURN(const BlockHeader h,
+                          read_block_header(in, 0x08, "compressed column"));
+  const bool raw_deflate = (load_u8(in.data()) & 0x08U) != 0;
+  return inflate_exactly(in.subspan(h.data_offset), h.size, raw_deflate,
+                         "compressed column", out);
 }
 
 Status zstd_uncompress(Bytes in, uint64_t expected_size,
@@ -97,6 +101,14 @@ Status zstd_uncompress(Bytes in, uint64_t expected_size,
     return make_error(Errc::kCorrupt, "payload claims " +
                                           std::to_string(expected_size) +
                                           " uncompressed bytes");
+  }
+  const unsigned long long framed =
+      ZSTD_getFrameContentSize(in.data(), in.size());
+  if (framed != ZSTD_CONTENTSIZE_UNKNOWN && framed != expected_size) {
+    return make_error(Errc::kCorrupt, "zstd frame holds " +
+                                          std::to_string(framed) +
+                                          " bytes, event header says " +
+                                          std::to_string(expected_size));
   }
   out.resize(expected_size);
   const size_t got =

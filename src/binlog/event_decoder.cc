@@ -1,13 +1,45 @@
 #include "binlog/event_decoder.h"
 
 #include <algorithm>
+#include <atomic>
 #include <string>
 
 #include "binlog/checksum.h"
 #include "binlog/decompress.h"
+#include "binlog/event_framing.h"
 #include "binlog/event_type.h"
+#include "common/byte_reader.h"
 
 namespace sluice::binlog {
+namespace {
+
+// TABLE_MAP generations are unique in the process, so caches keyed by them
+// never confuse two decoders' tables.
+std::atomic<uint64_t> next_generation{1};
+
+// Table maps are only needed until their statement ends; past this many ids
+// the cache is emptied at the next statement end (servers re-send them).
+constexpr size_t kMaxCachedTables = 1024;
+
+// INCIDENT (MySQL: control_events.h, Incident_event): the server could not
+// log some changes (e.g. LOST_EVENTS); a replica must not continue past it.
+Status incident_error(Bytes body) {
+  ByteReader r(body);
+  SLUICE_ASSIGN_OR_RETURN(const uint16_t number, r.u16("incident number"));
+  std::string message;
+  if (auto len = r.u8("incident message length")) {
+    if (auto text = r.chars(*len, "incident message"))
+      message = std::string(*text);
+  }
+  return make_error(
+      Errc::kLostEvents,
+      "INCIDENT " + std::to_string(number) +
+          ": the server says changes are missing from the binlog" +
+          (message.empty() ? "" : " (" + message + ")") +
+          "; resynchronise the consumers from a snapshot");
+}
+
+}  // namespace
 
 const TableMap* EventDecoder::table(uint64_t table_id) const {
   auto it = tables_.find(table_id);
@@ -24,12 +56,13 @@ Status EventDecoder::decode(Bytes event, EventHandler& handler) {
   }
   const uint8_t type = format_.canonical_type(header.type);
   if (type == static_cast<uint8_t>(EventType::kFormatDescription)) {
-    SLUICE_ASSIGN_OR_RETURN(FormatDescription fd,
-                            decode_format_description(event));
-    if (fd.checksum == ChecksumAlg::kCrc32)
+    // Check the checksum before trusting the rest of the event. Table maps
+    // stay: a relay log repeats the source's FDE in mid-transaction.
+    SLUICE_ASSIGN_OR_RETURN(const ChecksumAlg alg,
+                            format_description_checksum(event));
+    if (alg == ChecksumAlg::kCrc32)
       SLUICE_RETURN_IF_ERROR(verify_crc32(event, true));
-    format_ = std::move(fd);
-    tables_.clear();
+    SLUICE_ASSIGN_OR_RETURN(format_, decode_format_description(event));
     return {};
   }
   size_t trailer = 0;
@@ -44,7 +77,11 @@ Status EventDecoder::decode(Bytes event, EventHandler& handler) {
   }
   const Bytes body = event.subspan(
       format_.header_length, event.size() - format_.header_length - trailer);
-  return dispatch(header, body, handler);
+  Status s = dispatch(header, body, handler);
+  // The event is complete, so a decoder that ran out of bytes found a length
+  // that contradicts the event: corruption, not a reason to wait for more.
+  if (!s && s.error().code == Errc::kTruncated) s.error().code = Errc::kCorrupt;
+  return s;
 }
 
 Status EventDecoder::dispatch(const EventHeader& header, Bytes body,
@@ -60,7 +97,7 @@ Status EventDecoder::dispatch(const EventHeader& header, Bytes body,
   const uint8_t post = format_.post_header_length(code);
   RowsEventInfo rows_info{};
   if (rows_event_info(code, &rows_info)) {
-    return decode_rows(header, rows_info, body, handler);
+    return decode_rows(header, rows_info, body, post, handler);
   }
   switch (type) {
     case EventType::kTableMap: {
@@ -79,7 +116,7 @@ Status EventDecoder::dispatch(const EventHeader& header, Bytes body,
                               decode_table_map(body, post, format_.mariadb));
       KnownTable& known = tables_[t.table_id];
       known.body.assign(body.begin(), body.end());
-      t.generation = next_generation_++;
+      t.generation = next_generation++;
       known.map = std::move(t);
       return {};
     }
@@ -123,7 +160,11 @@ Status EventDecoder::dispatch(const EventHeader& header, Bytes body,
     case EventType::kMariaGtidList:
       return decode_maria_gtid_list(body).map([](const std::string&) {});
     case EventType::kTransactionPayload:
+      // Its fields start right after the common header, whatever length the
+      // FDE lists for its post-header (MySQL 8.0 writes 40 there).
       return decode_payload(header, body, handler);
+    case EventType::kIncident:
+      return incident_error(body);
     case EventType::kMariaStartEncryption:
       return make_error(Errc::kUnsupported,
                         "the binlog is encrypted (encrypt_binlog=ON); read it "
@@ -144,7 +185,6 @@ Status EventDecoder::dispatch(const EventHeader& header, Bytes body,
     case EventType::kUserVar:
     case EventType::kBeginLoadQuery:
     case EventType::kExecuteLoadQuery:
-    case EventType::kIncident:
     case EventType::kHeartbeat:
     case EventType::kIgnorable:
     case EventType::kRowsQuery:
@@ -178,15 +218,16 @@ Status EventDecoder::dispatch(const EventHeader& header, Bytes body,
 
 Status EventDecoder::decode_rows(const EventHeader& header,
                                  const RowsEventInfo& info, Bytes body,
-                                 EventHandler& handler) {
-  SLUICE_ASSIGN_OR_RETURN(
-      const RowsEvent ev,
-      decode_rows_event(info, body, format_.post_header_length(header.type)));
+                                 uint8_t post, EventHandler& handler) {
+  SLUICE_ASSIGN_OR_RETURN(const RowsEvent ev,
+                          decode_rows_event(info, body, post));
   auto it = tables_.find(ev.table_id);
   if (it == tables_.end()) {
-    return make_error(Errc::kCorrupt, "rows event for table id " +
-                                          std::to_string(ev.table_id) +
-                                          " without a preceding TABLE_MAP");
+    return make_error(Errc::kCorrupt,
+                      "rows event for table id " + std::to_string(ev.table_id) +
+                          " without a preceding TABLE_MAP; if the file starts "
+                          "inside a transaction, decode the previous binlog "
+                          "file with it");
   }
   const TableMap& table = it->second.map;
   if (ev.column_count != table.columns.size()) {
@@ -207,6 +248,11 @@ Status EventDecoder::decode_rows(const EventHeader& header,
   row.kind = info.kind;
   size_t pos = 0;
   for (uint32_t index = 0; pos < rows.size(); ++index) {
+    const auto where = [&] {
+      return "row " + std::to_string(index + 1) + " of " + table.schema + "." +
+             table.table + " at body offset " +
+             std::to_string(ev.rows_offset + pos);
+    };
     const Bytes rest = rows.subspan(pos);
     Result<size_t> used = 0;
     if (info.kind == RowsKind::kInsert) {
@@ -219,12 +265,11 @@ Status EventDecoder::decode_rows(const EventHeader& header,
         used = after_used ? Result<size_t>(*used + *after_used) : after_used;
       }
     }
-    if (!used) {
-      return tl::unexpected(
-          with_context(used.error(), "row " + std::to_string(index + 1) +
-                                         " of " + table.schema + "." +
-                                         table.table + " at body offset " +
-                                         std::to_string(ev.rows_offset + pos)));
+    if (!used) return tl::unexpected(with_context(used.error(), where()));
+    if (*used == 0) {
+      // An image with no columns takes no bytes: the rows would never end.
+      return make_error(Errc::kCorrupt,
+                        where() + ": empty columns-present bitmap");
     }
     pos += *used;
     row.row_index = index;
@@ -233,8 +278,12 @@ Status EventDecoder::decode_rows(const EventHeader& header,
                      : std::span<const Value>(before_);
     row.after = info.kind == RowsKind::kDelete ? std::span<const Value>{}
                                                : std::span<const Value>(after_);
-    row.statement_end = pos == rows.size() && (ev.flags & kRowsFlagStmtEnd);
-    SLUICE_RETURN_IF_ERROR(handler.on_row(row));
+    if (auto s = handler.on_row(row); !s) {
+      return tl::unexpected(with_context(s.error(), where()));
+    }
+  }
+  if ((ev.flags & kRowsFlagStmtEnd) && tables_.size() > kMaxCachedTables) {
+    tables_.clear();
   }
   return {};
 }
@@ -258,37 +307,30 @@ Status EventDecoder::decode_payload(const EventHeader& header, Bytes body,
   }
   // The inner events have headers but no checksums (MySQL writes the payload
   // checksum once, on the outer event).
-  size_t pos = 0;
   Status status;
+  uint64_t pos = 0;
+  position_header_ = &header;
   while (status && pos < inner.size()) {
-    auto h = decode_event_header(inner.subspan(pos));
-    if (!h) {
-      status = tl::unexpected(h.error());
-      break;
-    }
-    if (h->event_size > inner.size() - pos) {
+    auto framed = frame_event(inner, pos);
+    if (!framed) {
+      status = tl::unexpected(framed.error());
+    } else if (framed->data.size() < format_.header_length) {
       status =
-          make_error(Errc::kCorrupt,
-                     "inner event at payload offset " + std::to_string(pos) +
-                         " claims " + std::to_string(h->event_size) + " bytes");
-      break;
+          make_error(Errc::kCorrupt, "inner event is shorter than its header");
+    } else {
+      auto h = decode_event_header(framed->data);
+      status =
+          h ? dispatch(*h, framed->data.subspan(format_.header_length), handler)
+            : Status(tl::unexpected(h.error()));
     }
-    if (h->event_size < format_.header_length) {
-      status = make_error(Errc::kCorrupt, "inner event at payload offset " +
-                                              std::to_string(pos) +
-                                              " is shorter than its header");
-      break;
-    }
-    const Bytes ev = inner.subspan(pos, h->event_size);
-    position_header_ = &header;
-    status = dispatch(*h, ev.subspan(format_.header_length), handler);
     if (!status) {
-      status = tl::unexpected(
-          with_context(status.error(), "inner " + event_type_name(h->type) +
-                                           " event at payload offset " +
-                                           std::to_string(pos)));
+      const std::string type = framed ? event_type_name(framed->type) : "";
+      status = tl::unexpected(with_context(
+          status.error(),
+          "inner " + type + " event at payload offset " + std::to_string(pos)));
+      break;
     }
-    pos += h->event_size;
+    pos += framed->data.size();
   }
   position_header_ = nullptr;
   return status;

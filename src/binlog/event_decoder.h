@@ -29,7 +29,6 @@ struct RowEvent {
   std::span<const Value> before;  // empty for inserts
   std::span<const Value> after;   // empty for deletes
   uint32_t row_index = 0;         // 0-based within its rows event
-  bool statement_end = false;     // last row of the statement's last event
 };
 
 class EventHandler {
@@ -71,6 +70,7 @@ class EventDecoder {
                                 EventHandler& handler);
   [[nodiscard]] Status decode_rows(const EventHeader& header,
                                    const RowsEventInfo& info, Bytes body,
+                                   uint8_t post_header_length,
                                    EventHandler& handler);
   [[nodiscard]] Status decode_payload(const EventHeader& header, Bytes body,
                                       EventHandler& handler);
@@ -81,7 +81,6 @@ class EventDecoder {
     TableMap map;
   };
   std::unordered_map<uint64_t, KnownTable> tables_;
-  uint64_t next_generation_ = 1;
   const EventHeader* position_header_ = nullptr;  // set inside a payload
   std::vector<Value> before_;
   std::vector<Value> after_;

@@ -1,5 +1,6 @@
 #include "binlog/event_framing.h"
 
+#include <cstdio>
 #include <string>
 
 #include "binlog/event_header.h"
@@ -16,14 +17,30 @@ Status check_binlog_magic(Bytes file) {
   const uint8_t magic[4] = {0xfe, 'b', 'i', 'n'};
   for (size_t i = 0; i < kBinlogMagicSize; ++i) {
     if (load_u8(file.data() + i) != magic[i]) {
+      char found[16];
+      std::snprintf(found, sizeof found, "%02x %02x %02x %02x",
+                    load_u8(file.data()), load_u8(file.data() + 1),
+                    load_u8(file.data() + 2), load_u8(file.data() + 3));
+      std::string hint;
+      if (load_u8(file.data()) == 0x1f && load_u8(file.data() + 1) == 0x8b) {
+        hint = "; it is gzip-compressed: gunzip it first";
+      }
       return make_error(Errc::kCorrupt,
-                        "bad magic: not a binlog file (expected fe 62 69 6e)");
+                        std::string("bad magic ") + found +
+                            ": not a binlog file (expected fe 62 69 6e)" +
+                            hint);
     }
   }
   return {};
 }
 
 Result<FramedEvent> frame_event(Bytes file, uint64_t offset) {
+  if (offset > file.size()) {
+    return make_error(Errc::kCorrupt, "offset " + std::to_string(offset) +
+                                          " is past the end of the " +
+                                          std::to_string(file.size()) +
+                                          "-byte file");
+  }
   const size_t left = file.size() - offset;
   if (left < kEventHeaderSize) {
     std::string type;

@@ -11,8 +11,7 @@
 namespace sluice::binlog {
 
 inline constexpr size_t kEventHeaderSize = 19;
-inline constexpr uint16_t kFlagIgnorable = 0x80;   // LOG_EVENT_IGNORABLE_F
-inline constexpr uint16_t kFlagArtificial = 0x20;  // LOG_EVENT_ARTIFICIAL_F
+inline constexpr uint16_t kFlagIgnorable = 0x80;  // LOG_EVENT_IGNORABLE_F
 
 struct EventHeader {
   uint32_t timestamp = 0;  // seconds since the epoch, when the statement began

@@ -231,14 +231,23 @@ void append_uint(uint64_t v, std::string& out) {
   out.append(buf.data(), res.ptr);
 }
 
+// `limit` bounds out.size(): entries may point anywhere inside their
+// container, so a few hundred crafted bytes could reference one child from
+// many places and expand exponentially; real documents print in a few times
+// their binary size.
 Status append_value(const JsonBinaryValue& v, bool quoted, size_t depth,
-                    std::string& out) {
+                    size_t limit, std::string& out) {
   switch (v.kind) {
     case Kind::kObject:
     case Kind::kArray: {
       if (depth >= kMaxJsonDepth) {
         return corrupt("document nested deeper than " +
                        std::to_string(kMaxJsonDepth) + " levels");
+      }
+      if (out.size() > limit) {
+        return corrupt(
+            "document prints far larger than its binary form; "
+            "its values overlap");
       }
       const bool object = v.kind == Kind::kObject;
       out.push_back(object ? '{' : '[');
@@ -252,7 +261,8 @@ Status append_value(const JsonBinaryValue& v, bool quoted, size_t depth,
         }
         SLUICE_ASSIGN_OR_RETURN(const JsonBinaryValue element,
                                 json_binary_element(v, i));
-        SLUICE_RETURN_IF_ERROR(append_value(element, true, depth + 1, out));
+        SLUICE_RETURN_IF_ERROR(
+            append_value(element, true, depth + 1, limit, out));
       }
       out.push_back(object ? '}' : ']');
       return {};
@@ -347,7 +357,8 @@ Result<JsonBinaryValue> json_binary_element(const JsonBinaryValue& container,
 Status append_json_binary(const JsonBinaryValue& value, bool quoted,
                           std::string& out) {
   const size_t mark = out.size();
-  auto status = append_value(value, quoted, 0, out);
+  const size_t limit = mark + kMaxTextExpansion * value.data.size() + 64;
+  auto status = append_value(value, quoted, 0, limit, out);
   if (!status) out.resize(mark);
   return status;
 }

@@ -27,6 +27,10 @@ namespace sluice::binlog {
 
 // MySQL refuses documents nested deeper than this (JSON_DOCUMENT_MAX_DEPTH).
 inline constexpr size_t kMaxJsonDepth = 100;
+// A document's text is at most this many times its binary size (a string
+// byte escaped as \u00XX is 6 characters; an inlined literal entry of 3
+// bytes prints as `false, `); more means its values overlap.
+inline constexpr size_t kMaxTextExpansion = 8;
 
 // One value of a binary JSON document. `data` views the document bytes and is
 // valid as long as they are.

@@ -20,7 +20,14 @@ using BinaryKind = JsonBinaryValue::Kind;
                  std::to_string(kMaxJsonDepth) + " levels");
 }
 
-Result<JsonNode> build(const JsonBinaryValue& value, size_t depth) {
+// `nodes_left` bounds the work: entries may point anywhere inside their
+// container, so crafted bytes could share one child between many parents.
+Result<JsonNode> build(const JsonBinaryValue& value, size_t depth,
+                       size_t& nodes_left) {
+  if (nodes_left == 0) {
+    return corrupt("document has more values than bytes; its values overlap");
+  }
+  --nodes_left;
   JsonNode node;
   if (value.kind != BinaryKind::kObject && value.kind != BinaryKind::kArray) {
     node.scalar = value;
@@ -35,7 +42,8 @@ Result<JsonNode> build(const JsonBinaryValue& value, size_t depth) {
                               json_binary_key(value, i));
       SLUICE_ASSIGN_OR_RETURN(const JsonBinaryValue element,
                               json_binary_element(value, i));
-      SLUICE_ASSIGN_OR_RETURN(JsonNode child, build(element, depth + 1));
+      SLUICE_ASSIGN_OR_RETURN(JsonNode child,
+                              build(element, depth + 1, nodes_left));
       node.members.push_back(JsonMember{std::string(key), std::move(child)});
     }
     return node;
@@ -45,7 +53,8 @@ Result<JsonNode> build(const JsonBinaryValue& value, size_t depth) {
   for (size_t i = 0; i < value.count; ++i) {
     SLUICE_ASSIGN_OR_RETURN(const JsonBinaryValue element,
                             json_binary_element(value, i));
-    SLUICE_ASSIGN_OR_RETURN(JsonNode child, build(element, depth + 1));
+    SLUICE_ASSIGN_OR_RETURN(JsonNode child,
+                            build(element, depth + 1, nodes_left));
     node.elements.push_back(std::move(child));
   }
   return node;
@@ -138,7 +147,8 @@ Status append_node(const JsonNode& node, std::string& out) {
 
 Result<JsonNode> json_dom_from_binary(Bytes doc) {
   SLUICE_ASSIGN_OR_RETURN(const JsonBinaryValue value, parse_json_binary(doc));
-  return build(value, 0);
+  size_t nodes_left = doc.size() + 1;
+  return build(value, 0, nodes_left);
 }
 
 Status json_dom_replace(JsonNode& root, const std::vector<JsonPathLeg>& path,

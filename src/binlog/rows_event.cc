@@ -84,6 +84,13 @@ Result<RowsEvent> decode_rows_event(const RowsEventInfo& info, Bytes body,
     SLUICE_RETURN_IF_ERROR(r.skip(post_header_length - known, "post-header"));
   }
   SLUICE_ASSIGN_OR_RETURN(ev.column_count, r.packed_int("column count"));
+  if (ev.column_count == 0 || ev.column_count > r.remaining() * 8) {
+    return make_error(Errc::kCorrupt, "rows event claims " +
+                                          std::to_string(ev.column_count) +
+                                          " columns, which its " +
+                                          std::to_string(r.remaining()) +
+                                          " remaining bytes cannot hold");
+  }
   const size_t bitmap_len = static_cast<size_t>((ev.column_count + 7) / 8);
   SLUICE_ASSIGN_OR_RETURN(ev.columns_before,
                           r.bytes(bitmap_len, "columns bitmap"));

@@ -1,6 +1,7 @@
 // One decoded column value of a row image. Byte views (`raw`) point into the
-// buffer that holds the rows event and are valid only while that buffer is:
-// for a file, until the reader moves on; for a stream, until the next packet.
+// event's bytes or into the decoder's decompression buffers: they are valid
+// only until the next EventDecoder::decode call. Whoever keeps a value longer
+// copies its bytes.
 #pragma once
 
 #include <cstdint>

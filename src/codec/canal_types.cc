@@ -149,23 +149,29 @@ int canal_sql_type(const ColumnDef& col, const Value& v, bool mariadb) {
   }
 }
 
-void append_mysql_type(const ColumnDef& col, bool mariadb, std::string& out) {
+void append_mysql_type(const ColumnDef& col, bool mariadb, bool display_widths,
+                       std::string& out) {
   const char* unsigned_suffix = col.is_unsigned ? " unsigned" : "";
   switch (col.real_type) {
     case ColumnType::kTiny:
-      out += col.is_unsigned ? "tinyint(3)" : "tinyint(4)";
+      out += "tinyint";
+      if (display_widths) out += col.is_unsigned ? "(3)" : "(4)";
       break;
     case ColumnType::kShort:
-      out += col.is_unsigned ? "smallint(5)" : "smallint(6)";
+      out += "smallint";
+      if (display_widths) out += col.is_unsigned ? "(5)" : "(6)";
       break;
     case ColumnType::kInt24:
-      out += col.is_unsigned ? "mediumint(8)" : "mediumint(9)";
+      out += "mediumint";
+      if (display_widths) out += col.is_unsigned ? "(8)" : "(9)";
       break;
     case ColumnType::kLong:
-      out += col.is_unsigned ? "int(10)" : "int(11)";
+      out += "int";
+      if (display_widths) out += col.is_unsigned ? "(10)" : "(11)";
       break;
     case ColumnType::kLongLong:
-      out += "bigint(20)";
+      out += "bigint";
+      if (display_widths) out += "(20)";
       break;
     case ColumnType::kFloat:
       out += "float";
@@ -181,7 +187,7 @@ void append_mysql_type(const ColumnDef& col, bool mariadb, std::string& out) {
       out += "bit(" + std::to_string(col.max_length) + ")";
       return;
     case ColumnType::kYear:
-      out += "year(4)";
+      out += display_widths ? "year(4)" : "year";
       return;
     case ColumnType::kDate:
     case ColumnType::kNewDate:
@@ -238,7 +244,7 @@ void append_mysql_type(const ColumnDef& col, bool mariadb, std::string& out) {
       if (col.real_type == ColumnType::kMariaBlobCompressed) {
         ColumnDef plain = col;
         plain.real_type = ColumnType::kBlob;
-        append_mysql_type(plain, mariadb, out);
+        append_mysql_type(plain, mariadb, display_widths, out);
         out += kCompressedSuffix;
         return;
       }

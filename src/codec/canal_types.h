@@ -16,7 +16,9 @@ namespace sluice::codec {
 
 // MySQL column type text ("int(11)", "decimal(18,2)", "varchar(64)") derived
 // from the TABLE_MAP; lengths in characters where the charset is known.
+// `display_widths`: integer types carry them ("int(11)"), as MariaDB and
+// MySQL before 8.0.19 print them; MySQL 8.0.19+ prints "int".
 void append_mysql_type(const binlog::ColumnDef& col, bool mariadb,
-                       std::string& out);
+                       bool display_widths, std::string& out);
 
 }  // namespace sluice::codec

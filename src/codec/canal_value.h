@@ -20,7 +20,12 @@ class CanalValueRenderer {
  public:
   explicit CanalValueRenderer(bool mariadb) : mariadb_(mariadb) {}
 
-  void set_mariadb(bool mariadb) { mariadb_ = mariadb; }
+  // The server that wrote the binlog: MariaDB or MySQL, and whether it shows
+  // integer display widths (MariaDB, MySQL before 8.0.19).
+  void set_server(bool mariadb, bool display_widths) {
+    mariadb_ = mariadb;
+    display_widths_ = display_widths;
+  }
 
   // Appends the UTF-8 text of a non-null, present value of column `index`
   // (0-based). `before` is the same column's before-image value (for partial
@@ -37,12 +42,14 @@ class CanalValueRenderer {
                                    std::string& out);
 
   [[nodiscard]] bool mariadb() const { return mariadb_; }
+  [[nodiscard]] bool display_widths() const { return display_widths_; }
 
  private:
   void append_timestamp(int64_t seconds, uint32_t micros, unsigned fsp,
                         std::string& out);
 
   bool mariadb_;
+  bool display_widths_ = true;
   Utf8Converter utf8_;
   std::string scratch_;
   std::vector<std::byte> inflated_;  // a MariaDB COMPRESSED column's bytes

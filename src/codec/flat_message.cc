@@ -87,12 +87,23 @@ const char* statement_type_name(StatementType t) {
 
 const FlatMessageEncoder::TableTemplate& FlatMessageEncoder::table_template(
     const binlog::TableMap& table) {
-  TableTemplate& tpl = templates_[&table];
-  if (tpl.generation == table.generation && !tpl.keys.empty()) return tpl;
+  constexpr size_t kMaxTemplates = 1024;
   const bool mariadb = values_.mariadb();
+  const bool widths = values_.display_widths();
+  if (table.generation != 0 && !templates_.contains(table.generation) &&
+      templates_.size() >= kMaxTemplates) {
+    templates_.clear();
+  }
+  TableTemplate& tpl =
+      table.generation == 0 ? uncached_ : templates_[table.generation];
+  if (table.generation != 0 && !tpl.keys.empty() && tpl.mariadb == mariadb &&
+      tpl.display_widths == widths) {
+    return tpl;
+  }
   const auto& cols = table.columns;
   tpl = TableTemplate{};
-  tpl.generation = table.generation;
+  tpl.mariadb = mariadb;
+  tpl.display_widths = widths;
   for (size_t i = 0; i < cols.size(); ++i) {
     std::string key;
     append_name(cols[i], i, key);
@@ -112,7 +123,7 @@ const FlatMessageEncoder::TableTemplate& FlatMessageEncoder::table_template(
     }
     tpl.mysql_types += tpl.keys[i];
     tpl.mysql_types.push_back('"');
-    append_mysql_type(cols[i], mariadb, tpl.mysql_types);
+    append_mysql_type(cols[i], mariadb, widths, tpl.mysql_types);
     tpl.mysql_types.push_back('"');
     tpl.sql_types += tpl.keys[i];
     tpl.sql_types += std::to_string(canal_sql_type(cols[i], plain, mariadb));
@@ -191,9 +202,9 @@ Status FlatMessageEncoder::append_row(const binlog::RowEvent& row,
     }
     const Value* before = row.before.empty() ? nullptr : &row.before[i];
     if (auto s = values_.append_json(cols[i], i, v, before, out); !s) {
-      return tl::unexpected(with_context(
-          s.error(),
-          "column " + std::to_string(i + 1) + " (" + cols[i].name + ")"));
+      const std::string name =
+          cols[i].name.empty() ? "@" + std::to_string(i + 1) : cols[i].name;
+      return tl::unexpected(with_context(s.error(), "column " + name));
     }
   }
   out += tpl.database;
@@ -205,7 +216,7 @@ Status FlatMessageEncoder::append_row(const binlog::RowEvent& row,
   } else {
     append_present_map(",\"mysqlType\":{", tpl, image, out, [&](size_t i) {
       out.push_back('"');
-      append_mysql_type(cols[i], mariadb, out);
+      append_mysql_type(cols[i], mariadb, values_.display_widths(), out);
       out.push_back('"');
     });
   }

@@ -40,7 +40,10 @@ class FlatMessageEncoder {
  public:
   explicit FlatMessageEncoder(bool mariadb) : values_(mariadb) {}
 
-  void set_mariadb(bool mariadb) { values_.set_mariadb(mariadb); }
+  // Describes the server that wrote the binlog (see CanalValueRenderer).
+  void set_server(bool mariadb, bool display_widths) {
+    values_.set_server(mariadb, display_widths);
+  }
 
   // Appends the JSON object (no newline) for one row change.
   [[nodiscard]] Status append_row(const binlog::RowEvent& row,
@@ -56,7 +59,8 @@ class FlatMessageEncoder {
   // The parts of a message that depend only on the table definition,
   // rendered once per TableMap generation.
   struct TableTemplate {
-    uint64_t generation = 0;
+    bool mariadb = false;
+    bool display_widths = false;
     std::vector<std::string> keys;      // "name": per column
     std::string database;               // }],"database":"...","es":
     std::string mysql_types;            // ,"mysqlType":{...} for a full image
@@ -92,7 +96,9 @@ class FlatMessageEncoder {
                                   const TableTemplate& tpl, std::string& out);
 
   CanalValueRenderer values_;
-  std::unordered_map<const binlog::TableMap*, TableTemplate> templates_;
+  // By TableMap generation (unique in the process; 0 = not cached).
+  std::unordered_map<uint64_t, TableTemplate> templates_;
+  TableTemplate uncached_;
   EventFragments event_;
   std::string before_text_;
   std::string after_text_;

@@ -44,10 +44,10 @@ using Bytes = std::span<const std::byte>;
   return load_le(p, 8);
 }
 
-// Sign-extends the low `bits` bits of v.
+// Sign-extends the low `bits` bits (1..64) of v.
 [[nodiscard]] inline int64_t sign_extend(uint64_t v, unsigned bits) {
+  if (bits == 0 || bits >= 64) return static_cast<int64_t>(v);
   const uint64_t m = uint64_t{1} << (bits - 1);
-  if (bits >= 64) return static_cast<int64_t>(v);
   v &= (uint64_t{1} << bits) - 1;
   return static_cast<int64_t>((v ^ m) - m);
 }

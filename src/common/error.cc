@@ -12,6 +12,8 @@ const char* errc_name(Errc code) {
       return "checksum mismatch";
     case Errc::kUnsupported:
       return "unsupported";
+    case Errc::kLostEvents:
+      return "lost events";
     case Errc::kIo:
       return "i/o error";
     case Errc::kUsage:

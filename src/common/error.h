@@ -13,6 +13,7 @@ enum class Errc {
   kCorrupt,    // bytes contradict the format (bad length, bad magic, ...)
   kChecksum,   // CRC32 of an event does not match its trailer
   kUnsupported,  // well-formed input this build cannot decode
+  kLostEvents,   // the server logged an INCIDENT: changes are missing
   kIo,           // the operating system refused a read or write
   kUsage,        // bad command line or configuration
 };

@@ -28,6 +28,13 @@ Result<BinlogFile> BinlogFile::open(const std::string& path) {
     ::close(fd);
     return e;
   }
+  if (!S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return make_error(
+        Errc::kIo, path +
+                       ": not a regular file; sluice decode reads "
+                       "binlog files (copy a pipe or device to a file first)");
+  }
   const auto size = static_cast<size_t>(st.st_size);
   if (size == 0) {
     ::close(fd);

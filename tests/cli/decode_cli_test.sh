@@ -25,6 +25,17 @@ check "a good file exits 0" test "$rc" -eq 0
 check "one line per row change plus DDL" test "$(grep -c '"isDdl":false' "$tmp/out")" -eq 1021
 check "nothing on stderr" test ! -s "$tmp/err"
 
+check "every line is one JSON object" python3 -c '
+import json, sys
+for line in open(sys.argv[1], encoding="utf-8").read().split("\n")[:-1]:
+    json.loads(line)
+' "$tmp/out"
+
+"$SLUICE" decode "$DATA/mysql55_sakila_rows_v1.binlog" >/dev/full 2>"$tmp/err"
+rc=$?
+check "a full disk exits 2" test "$rc" -eq 2
+check "the write error is named" grep -q "cannot write output" "$tmp/err"
+
 run decode "$DATA/mysql57_app_data_crc32.binlog" "$DATA/mysql57_app_data_checksum_none.binlog"
 check "several files decode in order" test "$(grep -c '"isDdl":false' "$tmp/out")" -eq 99
 
@@ -46,6 +57,9 @@ printf '\x55' | dd of="$tmp/bad.binlog" bs=1 seek=5000 conv=notrunc status=none
 run decode "$tmp/bad.binlog"
 check "a checksum mismatch exits 1" test "$rc" -eq 1
 check "the error says CRC32 mismatch" grep -q "CRC32 mismatch" "$tmp/err"
+
+run decode "$DATA"
+check "a directory exits 1 and says why" grep -q "not a regular file" "$tmp/err"
 
 run decode "$DATA/MANIFEST.md"
 check "a non-binlog exits 1" test "$rc" -eq 1
