@@ -68,7 +68,10 @@ mariadb_start() {
   mkdir -p "$dir"
   dir=$(cd "$dir" && pwd)
 
-  if ! PATH=$PATH:/usr/sbin mariadb-install-db --no-defaults \
+  # A private TMPDIR: servers bootstrapped at the same time in one temporary
+  # directory clash on their temporary table files.
+  mkdir -p "$dir/tmp"
+  if ! TMPDIR=$dir/tmp PATH=$PATH:/usr/sbin mariadb-install-db --no-defaults \
     --auth-root-authentication-method=normal --datadir="$dir/data" \
     --skip-test-db >"$dir/install.log" 2>&1; then
     echo "error: mariadb-install-db failed; its output:" >&2
@@ -84,7 +87,7 @@ mariadb_start() {
       --socket="$dir/sock" --port="$port" --bind-address=127.0.0.1 \
       --pid-file="$dir/pid" --log-bin="$dir/data/mariadb-bin" --server-id=1 \
       --binlog-format=ROW --binlog-row-metadata=FULL --user=root \
-      --log-error="$dir/err.log" "$@" >"$dir/mariadbd.out" 2>&1 &
+      --log-error="$dir/err.log" --tmpdir="$dir/tmp" "$@" >"$dir/mariadbd.out" 2>&1 &
     pid=$!
     deadline=$((SECONDS + 30))
     while ((SECONDS < deadline)); do

@@ -65,16 +65,26 @@ std::optional<std::string> find_program(const std::string& name) {
 }
 
 // Starts `args[0]` with `args` (no shell), stdin from /dev/null and stdout +
-// stderr appended to `log_path`. With `die_with_parent` the child gets SIGKILL
-// when the calling thread exits.
+// stderr appended to `log_path`, and TMPDIR set to `tmp_dir`: servers
+// bootstrapped at the same time in one temporary directory clash on their
+// temporary table files. With `die_with_parent` the child gets SIGKILL when
+// the calling thread exits.
 pid_t spawn(const std::vector<std::string>& args, const std::string& log_path,
-            bool die_with_parent) {
+            const std::string& tmp_dir, bool die_with_parent) {
   // Everything the child needs is prepared before fork: after fork it may only
   // make async-signal-safe calls.
   std::vector<char*> argv;
   argv.reserve(args.size() + 1);
   for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
+  std::vector<std::string> env_strings = {"TMPDIR=" + tmp_dir};
+  for (char** e = environ; *e != nullptr; ++e) {
+    if (std::string_view(*e).starts_with("TMPDIR=")) continue;
+    env_strings.emplace_back(*e);
+  }
+  std::vector<char*> envp;
+  for (auto& e : env_strings) envp.push_back(e.data());
+  envp.push_back(nullptr);
   const pid_t parent = ::getpid();
 
   const pid_t pid = ::fork();
@@ -93,7 +103,7 @@ pid_t spawn(const std::vector<std::string>& args, const std::string& log_path,
       ::_exit(126);
     }
     ::close_range(3, ~0U, 0);  // no test sockets or files leak into the child
-    ::execv(argv[0], argv.data());
+    ::execve(argv[0], argv.data(), envp.data());
     static constexpr char kMsg[] = "exec failed\n";
     [[maybe_unused]] auto n = ::write(2, kMsg, sizeof kMsg - 1);
     ::_exit(127);
@@ -254,10 +264,12 @@ void MariaDbServer::start(const std::vector<std::string>& extra_options) {
   const std::string err_log = dir_ + "/err.log";
 
   const std::string install_log = dir_ + "/install.log";
+  const std::string tmp_dir = dir_ + "/tmp";
+  std::filesystem::create_directory(tmp_dir);
   const pid_t install_pid = spawn(
       {*install_db, "--no-defaults", "--auth-root-authentication-method=normal",
        "--datadir=" + data_dir, "--skip-test-db"},
-      install_log, /*die_with_parent=*/true);
+      install_log, tmp_dir, /*die_with_parent=*/true);
   const auto install_status = wait_for_exit(install_pid, kInstallTimeout);
   if (!install_status) {
     ::kill(install_pid, SIGKILL);
@@ -287,9 +299,11 @@ void MariaDbServer::start(const std::vector<std::string>& extra_options) {
         "--binlog-row-metadata=FULL",
         "--user=root",
         "--log-error=" + err_log,
+        "--tmpdir=" + tmp_dir,
     };
     args.insert(args.end(), extra_options.begin(), extra_options.end());
-    pid_ = spawn(args, dir_ + "/mariadbd.out", /*die_with_parent=*/true);
+    pid_ =
+        spawn(args, dir_ + "/mariadbd.out", tmp_dir, /*die_with_parent=*/true);
 
     const auto deadline = Clock::now() + kStartTimeout;
     std::optional<int> exit_status;
