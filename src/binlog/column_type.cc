@@ -107,9 +107,25 @@ int column_metadata_size(ColumnType t) {
     case ColumnType::kSet:
     case ColumnType::kMariaVarcharCompressed:
       return 2;
-    default:
+    case ColumnType::kDecimal:
+    case ColumnType::kTiny:
+    case ColumnType::kShort:
+    case ColumnType::kLong:
+    case ColumnType::kNull:
+    case ColumnType::kTimestamp:
+    case ColumnType::kLongLong:
+    case ColumnType::kInt24:
+    case ColumnType::kDate:
+    case ColumnType::kTime:
+    case ColumnType::kDateTime:
+    case ColumnType::kYear:
+    case ColumnType::kNewDate:
+    case ColumnType::kTypedArray:
+    case ColumnType::kInvalid:
+    case ColumnType::kBool:
       return 0;
   }
+  return -1;  // a code no server defines
 }
 
 }  // namespace sluice::binlog

@@ -52,7 +52,8 @@ enum class ColumnType : uint8_t {
 // MYSQL_TYPE_ prefix; "TYPE_<n>" for codes no server defines.
 [[nodiscard]] std::string column_type_name(ColumnType t);
 
-// Number of TABLE_MAP metadata bytes the type carries (0, 1 or 2).
+// Number of TABLE_MAP metadata bytes the type carries (0, 1 or 2), or -1 for
+// a type code no server defines (its metadata width is unknown).
 [[nodiscard]] int column_metadata_size(ColumnType t);
 
 }  // namespace sluice::binlog

@@ -1,5 +1,6 @@
 #include "binlog/rows_event.h"
 
+#include <bit>
 #include <string>
 
 #include "binlog/column_value.h"
@@ -120,8 +121,13 @@ Result<size_t> decode_row_image(const TableMap& table, Bytes present,
     }
   }
   size_t present_count = 0;
-  for (size_t i = 0; i < ncols; ++i)
-    present_count += bit_lsb(present, i) ? 1U : 0U;
+  for (size_t byte = 0; byte < (ncols + 7) / 8; ++byte) {
+    unsigned bits = static_cast<unsigned>(present[byte]);
+    if (byte == ncols / 8)
+      bits &= (1U << (ncols % 8)) - 1;  // past the last column
+    present_count += static_cast<size_t>(std::popcount(bits));
+  }
+
   SLUICE_ASSIGN_OR_RETURN(Bytes nulls,
                           r.bytes((present_count + 7) / 8, "null bitmap"));
 

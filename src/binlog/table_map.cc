@@ -104,7 +104,15 @@ Result<TableMap> decode_table_map(Bytes body, uint8_t post_header_length,
   for (size_t i = 0; i < ncols; ++i) {
     ColumnDef& c = t.columns[i];
     c.type = static_cast<ColumnType>(load_u8(types.data() + i));
-    const auto width = static_cast<size_t>(column_metadata_size(c.type));
+    const int meta_width = column_metadata_size(c.type);
+    if (meta_width < 0) {
+      return make_error(
+          Errc::kUnsupported,
+          "column " + std::to_string(i + 1) + " has type code " +
+              std::to_string(static_cast<unsigned>(c.type)) +
+              ", which no MySQL or MariaDB version this build knows writes");
+    }
+    const auto width = static_cast<size_t>(meta_width);
     if (meta_pos + width > meta.size()) {
       return make_error(Errc::kCorrupt, "column metadata of " +
                                             std::to_string(meta.size()) +

@@ -11,38 +11,40 @@ namespace {
 // Lays out the shortest scientific form ("d.ddde±x" from to_chars) as Java.
 void java_layout(std::string_view sci, bool negative, std::string& out) {
   const size_t e = sci.find('e');
-  std::string digits;
+  char digits[32];  // at most 17 significant digits
+  size_t n = 0;
   for (char c : sci.substr(0, e)) {
-    if (c != '.' && c != '-') digits.push_back(c);
+    if (c != '.' && c != '-' && n < sizeof digits) digits[n++] = c;
   }
   int exp = 0;
   std::from_chars(sci.data() + e + 1 + (sci[e + 1] == '+' ? 1 : 0),
                   sci.data() + sci.size(), exp);
-  while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
+  while (n > 1 && digits[n - 1] == '0') --n;
+  const std::string_view d(digits, n);
   if (negative) out.push_back('-');
   if (exp >= -3 && exp < 7) {
     if (exp < 0) {
       out += "0.";
       out.append(static_cast<size_t>(-exp - 1), '0');
-      out += digits;
+      out += d;
       return;
     }
     const auto int_len = static_cast<size_t>(exp) + 1;
-    if (digits.size() <= int_len) {
-      out += digits;
-      out.append(int_len - digits.size(), '0');
+    if (n <= int_len) {
+      out += d;
+      out.append(int_len - n, '0');
       out += ".0";
     } else {
-      out.append(digits, 0, int_len);
+      out += d.substr(0, int_len);
       out.push_back('.');
-      out.append(digits, int_len);
+      out += d.substr(int_len);
     }
     return;
   }
-  out.push_back(digits[0]);
+  out.push_back(d[0]);
   out.push_back('.');
-  if (digits.size() > 1) {
-    out.append(digits, 1);
+  if (n > 1) {
+    out += d.substr(1);
   } else {
     out.push_back('0');
   }
