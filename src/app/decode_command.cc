@@ -55,7 +55,9 @@ class FlatPrinter final : public binlog::EventHandler {
   Status on_query(const binlog::EventHeader& header,
                   const binlog::QueryEvent& q, std::string_view sql) override {
     sql_.clear();
-    codec::append_valid_utf8(as_bytes(sql), sql_);
+    utf8_.append(codec::charset_of_collation(q.client_charset,
+                                             decoder_.format().mariadb),
+                 as_bytes(sql), sql_);
     const pipeline::Statement st = pipeline::classify_statement(sql_, q.schema);
     if (st.transaction_control) return {};
     encoder_.append_statement(st.schema, st.table, sql_, st.type,
@@ -88,6 +90,7 @@ class FlatPrinter final : public binlog::EventHandler {
   const mysql::FilePosition& pos_;
   OutputBuffer& out_;
   codec::FlatMessageEncoder encoder_;
+  codec::Utf8Converter utf8_;  // statement text, from the client's charset
   std::string gtid_;
   std::string sql_;
   int64_t id_ = 0;

@@ -52,6 +52,14 @@ enum class ColumnType : uint8_t {
 // MYSQL_TYPE_ prefix; "TYPE_<n>" for codes no server defines.
 [[nodiscard]] std::string column_type_name(ColumnType t);
 
+// True for the BLOB/TEXT family (TINY/MEDIUM/LONG/BLOB and MariaDB's
+// compressed BLOB).
+[[nodiscard]] inline bool is_blob_type(ColumnType t) {
+  return t == ColumnType::kBlob || t == ColumnType::kTinyBlob ||
+         t == ColumnType::kMediumBlob || t == ColumnType::kLongBlob ||
+         t == ColumnType::kMariaBlobCompressed;
+}
+
 // Number of TABLE_MAP metadata bytes the type carries (0, 1 or 2), or -1 for
 // a type code no server defines (its metadata width is unknown).
 [[nodiscard]] int column_metadata_size(ColumnType t);

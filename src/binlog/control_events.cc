@@ -28,6 +28,68 @@ std::string uuid_text(const std::array<uint8_t, 16>& uuid) {
   return out;
 }
 
+namespace {
+
+// Walks the QUERY status variables (MySQL: statement_events.h, Query_event
+// Q_*_CODE; MariaDB adds 128-131) up to Q_CHARSET_CODE. The variables carry
+// no lengths, so an unknown code ends the walk without a charset.
+uint16_t client_charset_of(Bytes status_vars) {
+  ByteReader r(status_vars);
+  for (;;) {
+    auto code = r.u8("status variable");
+    if (!code) return 0;
+    size_t skip = 0;
+    switch (*code) {
+      case 0:
+        skip = 4;
+        break;  // Q_FLAGS2_CODE
+      case 1:
+        skip = 8;
+        break;  // Q_SQL_MODE_CODE
+      case 3:
+        skip = 4;
+        break;   // Q_AUTO_INCREMENT
+      case 4: {  // Q_CHARSET_CODE
+        auto client = r.u16("character_set_client");
+        return client ? *client : uint16_t{0};
+      }
+      case 5:    // Q_TIME_ZONE_CODE
+      case 6: {  // Q_CATALOG_NZ_CODE
+        auto len = r.u8("status variable length");
+        if (!len) return 0;
+        skip = *len;
+        break;
+      }
+      case 2: {  // Q_CATALOG_CODE (5.0.0-5.0.3)
+        auto len = r.u8("status variable length");
+        if (!len) return 0;
+        skip = *len + 1U;
+        break;
+      }
+      case 7:
+        skip = 2;
+        break;  // Q_LC_TIME_NAMES_CODE
+      case 8:
+        skip = 2;
+        break;  // Q_CHARSET_DATABASE_CODE
+      case 9:
+        skip = 8;
+        break;  // Q_TABLE_MAP_FOR_UPDATE_CODE
+      case 128:
+        skip = 3;
+        break;  // MariaDB Q_HRNOW
+      case 129:
+        skip = 8;
+        break;  // MariaDB Q_XID
+      default:
+        return 0;
+    }
+    if (!r.skip(skip, "status variable")) return 0;
+  }
+}
+
+}  // namespace
+
 Result<QueryEvent> decode_query(Bytes body, uint8_t post_header_length) {
   ByteReader r(body);
   QueryEvent q;
@@ -41,7 +103,9 @@ Result<QueryEvent> decode_query(Bytes body, uint8_t post_header_length) {
     SLUICE_RETURN_IF_ERROR(
         r.skip(post_header_length - 13U, "query post-header"));
   }
-  SLUICE_RETURN_IF_ERROR(r.skip(status_len, "query status vars"));
+  SLUICE_ASSIGN_OR_RETURN(const Bytes status_vars,
+                          r.bytes(status_len, "query status vars"));
+  q.client_charset = client_charset_of(status_vars);
   SLUICE_ASSIGN_OR_RETURN(q.schema, r.chars(db_len, "query schema"));
   SLUICE_RETURN_IF_ERROR(r.skip(1, "query schema terminator"));
   q.query = r.rest();

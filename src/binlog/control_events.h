@@ -20,6 +20,9 @@ struct QueryEvent {
   uint32_t thread_id = 0;
   uint32_t exec_time = 0;
   uint16_t error_code = 0;
+  // character_set_client from the Q_CHARSET_CODE status variable (a collation
+  // id), 0 when the event does not carry it.
+  uint16_t client_charset = 0;
   std::string_view schema;  // the session's default database
   Bytes query;              // statement text (compressed for QUERY_COMPRESSED)
 };

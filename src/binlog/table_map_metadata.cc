@@ -3,6 +3,8 @@
 // rows_event.cpp, Table_map_event::Optional_metadata_fields; MariaDB:
 // sql/log_event_server.cc, Table_map_log_event::init_*_field.
 #include <functional>
+#include <iterator>
+#include <string>
 
 #include "binlog/table_map.h"
 #include "common/byte_reader.h"
@@ -43,6 +45,25 @@ bool is_numeric(const ColumnDef& c, bool mariadb) {
     default:
       return false;
   }
+}
+
+std::string field_name(uint8_t type) {
+  static constexpr const char* kNames[] = {"",
+                                           "SIGNEDNESS",
+                                           "DEFAULT_CHARSET",
+                                           "COLUMN_CHARSET",
+                                           "COLUMN_NAME",
+                                           "SET_STR_VALUE",
+                                           "ENUM_STR_VALUE",
+                                           "GEOMETRY_TYPE",
+                                           "SIMPLE_PRIMARY_KEY",
+                                           "PRIMARY_KEY_WITH_PREFIX",
+                                           "ENUM_AND_SET_DEFAULT_CHARSET",
+                                           "ENUM_AND_SET_COLUMN_CHARSET",
+                                           "COLUMN_VISIBILITY",
+                                           "VECTOR_DIMENSIONALITY"};
+  if (type >= 1 && type < std::size(kNames)) return kNames[type];
+  return "field " + std::to_string(type);
 }
 
 bool is_enum_or_set(const ColumnDef& c) {
@@ -263,8 +284,7 @@ Status decode_table_map_optional_metadata(Bytes block, bool mariadb,
     if (auto s =
             read_field(static_cast<MetaField>(type), value, mariadb, table);
         !s) {
-      return tl::unexpected(
-          with_context(s.error(), "field " + std::to_string(type)));
+      return tl::unexpected(with_context(s.error(), field_name(type)));
     }
   }
   return {};

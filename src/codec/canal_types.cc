@@ -31,11 +31,6 @@ constexpr int kClob = 2005;
 // How MariaDB's information_schema COLUMN_TYPE marks compressed columns.
 constexpr const char* kCompressedSuffix = " /*M!100301 COMPRESSED*/";
 
-bool is_blob(ColumnType t) {
-  return t == ColumnType::kBlob || t == ColumnType::kTinyBlob ||
-         t == ColumnType::kMediumBlob || t == ColumnType::kLongBlob;
-}
-
 bool top_bit_set(const Value& v, unsigned bits) {
   return v.kind == ValueKind::kUnsigned && ((v.u >> (bits - 1)) & 1U);
 }
@@ -248,7 +243,7 @@ void append_mysql_type(const ColumnDef& col, bool mariadb, bool display_widths,
         out += kCompressedSuffix;
         return;
       }
-      if (is_blob(col.real_type)) {
+      if (binlog::is_blob_type(col.real_type)) {
         static constexpr const char* kBlobs[] = {"tinyblob", "blob",
                                                  "mediumblob", "longblob"};
         static constexpr const char* kTexts[] = {"tinytext", "text",

@@ -157,11 +157,7 @@ bool is_binary_column(const ColumnDef& col, bool mariadb) {
   if (col.real_type == ColumnType::kGeometry) return true;
   const Charset& cs = charset_of_collation(col.collation, mariadb);
   if (cs.kind == CharsetKind::kBinary) return true;
-  const bool blob = col.real_type == ColumnType::kBlob ||
-                    col.real_type == ColumnType::kTinyBlob ||
-                    col.real_type == ColumnType::kMediumBlob ||
-                    col.real_type == ColumnType::kLongBlob ||
-                    col.real_type == ColumnType::kMariaBlobCompressed;
+  const bool blob = binlog::is_blob_type(col.real_type);
   return blob && col.collation == 0;
 }
 

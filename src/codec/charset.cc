@@ -93,36 +93,31 @@ size_t charset_index(uint32_t id, bool mariadb) {
   return 0;
 }
 
-// Length of the valid UTF-8 sequence at p (0 if invalid).
-size_t utf8_sequence(const unsigned char* p, size_t left) {
-  const unsigned c = p[0];
-  size_t n = 0;
-  uint32_t cp = 0;
-  if (c < 0x80) return 1;
-  if (c >= 0xC2 && c <= 0xDF) {
-    n = 2;
-    cp = c & 0x1FU;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3;
-    cp = c & 0x0FU;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4;
-    cp = c & 0x07U;
-  } else {
-    return 0;
-  }
-  if (left < n) return 0;
-  for (size_t i = 1; i < n; ++i) {
-    if ((p[i] & 0xC0U) != 0x80U) return 0;
-    cp = (cp << 6) | (p[i] & 0x3FU);
-  }
-  const bool overlong = (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000);
-  const bool surrogate = cp >= 0xD800 && cp <= 0xDFFF;
-  if (overlong || surrogate || cp > 0x10FFFF) return 0;
-  return n;
-}
-
 }  // namespace
+
+size_t utf8_length(const unsigned char* p, size_t left) {
+  const unsigned c = p[0];
+  if (c >= 0xC2 && c <= 0xDF) {
+    return left >= 2 && (p[1] & 0xC0U) == 0x80U ? 2 : 0;
+  }
+  if (c >= 0xE0 && c <= 0xEF) {
+    if (left < 3 || (p[1] & 0xC0U) != 0x80U || (p[2] & 0xC0U) != 0x80U)
+      return 0;
+    if (c == 0xE0 && p[1] < 0xA0) return 0;   // overlong
+    if (c == 0xED && p[1] >= 0xA0) return 0;  // surrogate
+    return 3;
+  }
+  if (c >= 0xF0 && c <= 0xF4) {
+    if (left < 4 || (p[1] & 0xC0U) != 0x80U || (p[2] & 0xC0U) != 0x80U ||
+        (p[3] & 0xC0U) != 0x80U) {
+      return 0;
+    }
+    if (c == 0xF0 && p[1] < 0x90) return 0;   // overlong
+    if (c == 0xF4 && p[1] >= 0x90) return 0;  // above U+10FFFF
+    return 4;
+  }
+  return 0;
+}
 
 const Charset& charset_of_collation(uint32_t id, bool mariadb) {
   return kCharsets[charset_index(id, mariadb)];
@@ -160,7 +155,7 @@ void append_valid_utf8(Bytes bytes, std::string& out) {
     out.append(reinterpret_cast<const char*>(p + i), run - i);
     i = run;
     if (i == size) break;
-    const size_t n = utf8_sequence(p + i, size - i);
+    const size_t n = utf8_length(p + i, size - i);
     if (n == 0) {
       append_code_point(0xFFFD, out);
       ++i;

@@ -55,6 +55,9 @@ class Utf8Converter {
 void append_iso8859_1(Bytes bytes, std::string& out);
 // Appends valid UTF-8 unchanged and each invalid byte as U+FFFD.
 void append_valid_utf8(Bytes bytes, std::string& out);
+// Length of the valid UTF-8 sequence (1-4 bytes, no overlongs, surrogates or
+// code points past U+10FFFF) at p, or 0 if the bytes there are not one.
+[[nodiscard]] size_t utf8_length(const unsigned char* p, size_t left);
 // Appends the UTF-8 encoding of code point `cp`.
 void append_code_point(uint32_t cp, std::string& out);
 

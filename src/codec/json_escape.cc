@@ -49,31 +49,6 @@ void append_escape(unsigned char c, std::string& out) {
   }
 }
 
-// Length of a valid UTF-8 sequence at p, 0 if invalid.
-size_t utf8_length(const unsigned char* p, size_t left) {
-  const unsigned c = p[0];
-  if (c >= 0xC2 && c <= 0xDF) {
-    return left >= 2 && (p[1] & 0xC0U) == 0x80U ? 2 : 0;
-  }
-  if (c >= 0xE0 && c <= 0xEF) {
-    if (left < 3 || (p[1] & 0xC0U) != 0x80U || (p[2] & 0xC0U) != 0x80U)
-      return 0;
-    if (c == 0xE0 && p[1] < 0xA0) return 0;   // overlong
-    if (c == 0xED && p[1] >= 0xA0) return 0;  // surrogate
-    return 3;
-  }
-  if (c >= 0xF0 && c <= 0xF4) {
-    if (left < 4 || (p[1] & 0xC0U) != 0x80U || (p[2] & 0xC0U) != 0x80U ||
-        (p[3] & 0xC0U) != 0x80U) {
-      return 0;
-    }
-    if (c == 0xF0 && p[1] < 0x90) return 0;   // overlong
-    if (c == 0xF4 && p[1] >= 0x90) return 0;  // above U+10FFFF
-    return 4;
-  }
-  return 0;
-}
-
 }  // namespace
 
 void append_json_string(std::string_view utf8, std::string& out) {
