@@ -32,8 +32,9 @@ size_t read_int(const ColumnDef& col, const std::byte* p, size_t width,
 }
 
 // A length prefix of `prefix` bytes followed by that many bytes.
-Result<size_t> read_prefixed(const ColumnDef& col, Bytes data, size_t prefix,
-                             ValueKind kind, Value& out) {
+[[nodiscard]] Result<size_t> read_prefixed(const ColumnDef& col, Bytes data,
+                                           size_t prefix, ValueKind kind,
+                                           Value& out) {
   if (prefix < 1 || prefix > 4) {
     return make_error(Errc::kCorrupt,
                       column_type_name(col.real_type) + " length prefix of " +
@@ -90,7 +91,7 @@ size_t fixed_width(const ColumnDef& col) {
 
 // The 5.6.4+ temporal encodings can hold bit patterns no server writes: a
 // fraction of a second past 999999, a month past 12, minutes past 59.
-Status check_temporal(const ColumnDef& col, const Value& v) {
+[[nodiscard]] Status check_temporal(const ColumnDef& col, const Value& v) {
   const Temporal& t = v.t;
   const bool clock_ok = t.minute < 60 && t.second < 60 && t.micros < 1000000;
   bool ok = clock_ok;

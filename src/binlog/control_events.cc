@@ -7,7 +7,7 @@
 namespace sluice::binlog {
 namespace {
 
-Result<std::array<uint8_t, 16>> read_uuid(ByteReader& r) {
+[[nodiscard]] Result<std::array<uint8_t, 16>> read_uuid(ByteReader& r) {
   SLUICE_ASSIGN_OR_RETURN(Bytes b, r.bytes(16, "uuid"));
   std::array<uint8_t, 16> u{};
   for (size_t i = 0; i < 16; ++i) u[i] = static_cast<uint8_t>(b[i]);

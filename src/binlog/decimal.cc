@@ -71,8 +71,9 @@ class GroupReader {
 
 // The common case (integer part of at most 18 digits, at most 9 fraction
 // digits): both parts fit in 64 bits and print with to_chars.
-Status small_decimal_to_text(Bytes raw, bool negative, unsigned precision,
-                             unsigned scale, std::string& out) {
+[[nodiscard]] Status small_decimal_to_text(Bytes raw, bool negative,
+                                           unsigned precision, unsigned scale,
+                                           std::string& out) {
   const unsigned intg = precision - scale;
   GroupReader groups(raw, negative, precision, scale);
   uint64_t int_part = 0;

@@ -20,8 +20,9 @@ struct BlockHeader {
   size_t data_offset;  // where the zlib data starts
 };
 
-Result<BlockHeader> read_block_header(Bytes in, uint8_t allowed_flags,
-                                      const char* what) {
+[[nodiscard]] Result<BlockHeader> read_block_header(Bytes in,
+                                                    uint8_t allowed_flags,
+                                                    const char* what) {
   const uint8_t head = load_u8(in.data());
   const size_t lenlen = head & 0x07U;
   if ((head & 0x80U) == 0 || lenlen < 1 || lenlen > 4 ||
@@ -46,8 +47,9 @@ Result<BlockHeader> read_block_header(Bytes in, uint8_t allowed_flags,
 }
 
 // Inflates `src` (zlib, or raw deflate with `raw`) into exactly `size` bytes.
-Status inflate_exactly(Bytes src, uint64_t size, bool raw, const char* what,
-                       std::vector<std::byte>& out) {
+[[nodiscard]] Status inflate_exactly(Bytes src, uint64_t size, bool raw,
+                                     const char* what,
+                                     std::vector<std::byte>& out) {
   out.resize(size);
   z_stream z{};
   if (inflateInit2(&z, raw ? -MAX_WBITS : MAX_WBITS) != Z_OK) {

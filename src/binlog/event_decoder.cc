@@ -23,7 +23,7 @@ constexpr size_t kMaxCachedTables = 1024;
 
 // INCIDENT (MySQL: control_events.h, Incident_event): the server could not
 // log some changes (e.g. LOST_EVENTS); a replica must not continue past it.
-Status incident_error(Bytes body) {
+[[nodiscard]] Status incident_error(Bytes body) {
   ByteReader r(body);
   SLUICE_ASSIGN_OR_RETURN(const uint16_t number, r.u16("incident number"));
   std::string message;

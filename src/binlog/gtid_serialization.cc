@@ -12,7 +12,7 @@
 namespace sluice::binlog {
 namespace {
 
-Result<uint64_t> read_varlen(ByteReader& r, const char* what) {
+[[nodiscard]] Result<uint64_t> read_varlen(ByteReader& r, const char* what) {
   if (r.empty())
     return make_error(Errc::kTruncated, std::string(what) + ": no bytes left");
   const auto first = load_u8(r.rest().data());
@@ -22,12 +22,14 @@ Result<uint64_t> read_varlen(ByteReader& r, const char* what) {
   return load_le(b.data(), width) >> width;
 }
 
-Result<int64_t> read_signed_varlen(ByteReader& r, const char* what) {
+[[nodiscard]] Result<int64_t> read_signed_varlen(ByteReader& r,
+                                                 const char* what) {
   SLUICE_ASSIGN_OR_RETURN(const uint64_t z, read_varlen(r, what));
   return static_cast<int64_t>(z >> 1) ^ -static_cast<int64_t>(z & 1);
 }
 
-Result<std::string> read_varlen_string(ByteReader& r, const char* what) {
+[[nodiscard]] Result<std::string> read_varlen_string(ByteReader& r,
+                                                     const char* what) {
   SLUICE_ASSIGN_OR_RETURN(const uint64_t len, read_varlen(r, what));
   SLUICE_ASSIGN_OR_RETURN(auto s, r.chars(len, what));
   return std::string(s);

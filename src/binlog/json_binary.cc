@@ -79,7 +79,8 @@ std::string hex_byte(uint8_t b) {
 
 // Reads a length written by append_variable_length(): 7 bits per byte, low
 // bits first, high bit set on every byte but the last.
-Result<size_t> read_variable_length(ByteReader& reader, const char* what) {
+[[nodiscard]] Result<size_t> read_variable_length(ByteReader& reader,
+                                                  const char* what) {
   uint64_t len = 0;
   for (size_t i = 0; i < kMaxVarLenBytes; ++i) {
     SLUICE_ASSIGN_OR_RETURN(const uint8_t b, reader.u8(what));
@@ -97,7 +98,7 @@ Result<size_t> read_variable_length(ByteReader& reader, const char* what) {
 
 // parse_scalar(): `data` runs from the value to the end of the enclosing
 // container (or document), so trailing bytes belong to others.
-Result<JsonBinaryValue> parse_scalar(uint8_t type, Bytes data) {
+[[nodiscard]] Result<JsonBinaryValue> parse_scalar(uint8_t type, Bytes data) {
   ByteReader reader(data);
   JsonBinaryValue v;
   switch (type) {
@@ -167,7 +168,8 @@ Result<JsonBinaryValue> parse_scalar(uint8_t type, Bytes data) {
 
 // parse_array_or_object(): checks the declared size against the bytes
 // available and the header against the declared size.
-Result<JsonBinaryValue> parse_container(Kind kind, bool large, Bytes data) {
+[[nodiscard]] Result<JsonBinaryValue> parse_container(Kind kind, bool large,
+                                                      Bytes data) {
   ByteReader reader(data);
   const size_t width = offset_size(large);
   const char* name = kind == Kind::kObject ? "object" : "array";
@@ -193,7 +195,7 @@ Result<JsonBinaryValue> parse_container(Kind kind, bool large, Bytes data) {
   return v;
 }
 
-Result<JsonBinaryValue> parse_value(uint8_t type, Bytes data) {
+[[nodiscard]] Result<JsonBinaryValue> parse_value(uint8_t type, Bytes data) {
   switch (type) {
     case kTypeSmallObject:
       return parse_container(Kind::kObject, false, data);
@@ -208,7 +210,7 @@ Result<JsonBinaryValue> parse_value(uint8_t type, Bytes data) {
   }
 }
 
-Status check_index(const JsonBinaryValue& c, size_t i) {
+[[nodiscard]] Status check_index(const JsonBinaryValue& c, size_t i) {
   if (c.kind != Kind::kObject && c.kind != Kind::kArray) {
     return corrupt("element " + std::to_string(i) + " of a scalar");
   }

@@ -87,7 +87,8 @@ void append_sql_quoted(std::string_view s, std::string& out) {
 
 // json_wrapper_to_string() of mysqlbinlog: the value's unquoted text, then
 // quoting chosen by its JSON type.
-Status append_diff_value(Bytes doc, std::string& scratch, std::string& out) {
+[[nodiscard]] Status append_diff_value(Bytes doc, std::string& scratch,
+                                       std::string& out) {
   SLUICE_ASSIGN_OR_RETURN(const JsonBinaryValue value, parse_json_binary(doc));
   scratch.clear();
   SLUICE_RETURN_IF_ERROR(append_json_binary(value, false, scratch));
@@ -120,8 +121,9 @@ Status append_diff_value(Bytes doc, std::string& scratch, std::string& out) {
   return make_error(Errc::kCorrupt, "json diff value of unknown kind");
 }
 
-Status append_diffs(const std::vector<JsonDiff>& diffs,
-                    std::string_view column_ref, std::string& out) {
+[[nodiscard]] Status append_diffs(const std::vector<JsonDiff>& diffs,
+                                  std::string_view column_ref,
+                                  std::string& out) {
   // Function names outermost first, i.e. from the last diff back.
   for (size_t i = diffs.size(); i > 0; --i) {
     if (i == 1 || function_name(diffs[i - 2]) != function_name(diffs[i - 1])) {
@@ -151,7 +153,7 @@ Status append_diffs(const std::vector<JsonDiff>& diffs,
   return {};
 }
 
-Status apply_one(JsonNode& root, const JsonDiff& diff) {
+[[nodiscard]] Status apply_one(JsonNode& root, const JsonDiff& diff) {
   SLUICE_ASSIGN_OR_RETURN(const std::vector<JsonPathLeg> path,
                           parse_json_path(diff.path));
   switch (diff.op) {

@@ -22,8 +22,8 @@ using BinaryKind = JsonBinaryValue::Kind;
 
 // `nodes_left` bounds the work: entries may point anywhere inside their
 // container, so crafted bytes could share one child between many parents.
-Result<JsonNode> build(const JsonBinaryValue& value, size_t depth,
-                       size_t& nodes_left) {
+[[nodiscard]] Result<JsonNode> build(const JsonBinaryValue& value, size_t depth,
+                                     size_t& nodes_left) {
   if (nodes_left == 0) {
     return corrupt("document has more values than bytes; its values overlap");
   }
@@ -110,12 +110,12 @@ JsonNode* seek(JsonNode& root, const std::vector<JsonPathLeg>& path,
 
 // A value placed under `legs` containers must keep the document within
 // MySQL's depth limit.
-Status check_fits(size_t legs, const JsonNode& value) {
+[[nodiscard]] Status check_fits(size_t legs, const JsonNode& value) {
   if (legs + depth_of(value) > kMaxJsonDepth) return too_deep();
   return {};
 }
 
-Status append_node(const JsonNode& node, std::string& out) {
+[[nodiscard]] Status append_node(const JsonNode& node, std::string& out) {
   switch (node.kind) {
     case Kind::kScalar:
       return append_json_binary(node.scalar, true, out);

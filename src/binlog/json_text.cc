@@ -101,8 +101,8 @@ void append_clock(const PackedTemporal& t, std::string& out) {
   append_padded(t.micro, 6, out);
 }
 
-Status append_temporal(uint8_t field_type, Bytes data, bool quoted,
-                       std::string& out) {
+[[nodiscard]] Status append_temporal(uint8_t field_type, Bytes data,
+                                     bool quoted, std::string& out) {
   if (data.size() != kPackedTemporalBytes) {
     return make_error(Errc::kCorrupt,
                       "json opaque temporal value of field type " +
@@ -131,7 +131,7 @@ Status append_temporal(uint8_t field_type, Bytes data, bool quoted,
   return {};
 }
 
-Status append_decimal(Bytes data, std::string& out) {
+[[nodiscard]] Status append_decimal(Bytes data, std::string& out) {
   ByteReader reader(data);
   SLUICE_ASSIGN_OR_RETURN(const uint8_t precision,
                           reader.u8("json opaque decimal precision"));

@@ -6,7 +6,7 @@ namespace sluice::binlog {
 namespace {
 
 // Interprets the per-column TABLE_MAP metadata bytes.
-Status apply_column_metadata(ColumnDef& c, Bytes meta) {
+[[nodiscard]] Status apply_column_metadata(ColumnDef& c, Bytes meta) {
   const auto b0 = meta.empty() ? uint8_t{0} : load_u8(meta.data());
   const auto b1 = meta.size() < 2 ? uint8_t{0} : load_u8(meta.data() + 1);
   c.real_type = c.type;

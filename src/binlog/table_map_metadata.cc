@@ -102,7 +102,7 @@ std::vector<ColumnDef*> select(TableMap& t,
   return out;
 }
 
-Status too_many(const char* field, size_t have) {
+[[nodiscard]] Status too_many(const char* field, size_t have) {
   return make_error(Errc::kCorrupt,
                     std::string(field) + " lists more entries than the " +
                         std::to_string(have) + " columns it applies to");
@@ -110,8 +110,9 @@ Status too_many(const char* field, size_t have) {
 
 // DEFAULT_CHARSET: default collation, then (index among the columns, collation)
 // pairs for the columns that differ.
-Status read_default_charset(ByteReader& r, std::vector<ColumnDef*> cols,
-                            uint32_t* table_default) {
+[[nodiscard]] Status read_default_charset(ByteReader& r,
+                                          std::vector<ColumnDef*> cols,
+                                          uint32_t* table_default) {
   SLUICE_ASSIGN_OR_RETURN(const uint64_t def,
                           r.packed_int("default collation"));
   if (table_default != nullptr) *table_default = static_cast<uint32_t>(def);
@@ -127,7 +128,8 @@ Status read_default_charset(ByteReader& r, std::vector<ColumnDef*> cols,
   return {};
 }
 
-Status read_column_charset(ByteReader& r, std::vector<ColumnDef*> cols) {
+[[nodiscard]] Status read_column_charset(ByteReader& r,
+                                         std::vector<ColumnDef*> cols) {
   for (size_t i = 0; !r.empty(); ++i) {
     SLUICE_ASSIGN_OR_RETURN(const uint64_t coll,
                             r.packed_int("column collation"));
@@ -137,8 +139,8 @@ Status read_column_charset(ByteReader& r, std::vector<ColumnDef*> cols) {
   return {};
 }
 
-Status read_elements(ByteReader& r, std::vector<ColumnDef*> cols,
-                     const char* field) {
+[[nodiscard]] Status read_elements(ByteReader& r, std::vector<ColumnDef*> cols,
+                                   const char* field) {
   for (size_t i = 0; !r.empty(); ++i) {
     if (i >= cols.size()) return too_many(field, cols.size());
     SLUICE_ASSIGN_OR_RETURN(const uint64_t n, r.packed_int("element count"));
@@ -157,8 +159,10 @@ Status read_elements(ByteReader& r, std::vector<ColumnDef*> cols,
   return {};
 }
 
-Status read_packed_per_column(ByteReader& r, std::vector<ColumnDef*> cols,
-                              const char* field, uint32_t ColumnDef::*member) {
+[[nodiscard]] Status read_packed_per_column(ByteReader& r,
+                                            std::vector<ColumnDef*> cols,
+                                            const char* field,
+                                            uint32_t ColumnDef::*member) {
   for (size_t i = 0; !r.empty(); ++i) {
     SLUICE_ASSIGN_OR_RETURN(const uint64_t v, r.packed_int(field));
     if (i >= cols.size()) return too_many(field, cols.size());
@@ -167,8 +171,8 @@ Status read_packed_per_column(ByteReader& r, std::vector<ColumnDef*> cols,
   return {};
 }
 
-Status read_bitmap(Bytes value, std::vector<ColumnDef*> cols, const char* field,
-                   bool ColumnDef::*member) {
+[[nodiscard]] Status read_bitmap(Bytes value, std::vector<ColumnDef*> cols,
+                                 const char* field, bool ColumnDef::*member) {
   if (value.size() < (cols.size() + 7) / 8) {
     return make_error(Errc::kCorrupt, std::string(field) + " bitmap of " +
                                           std::to_string(value.size()) +
@@ -180,7 +184,8 @@ Status read_bitmap(Bytes value, std::vector<ColumnDef*> cols, const char* field,
   return {};
 }
 
-Status read_primary_key(ByteReader& r, TableMap& t, bool with_prefix) {
+[[nodiscard]] Status read_primary_key(ByteReader& r, TableMap& t,
+                                      bool with_prefix) {
   t.has_primary_key = true;
   while (!r.empty()) {
     SLUICE_ASSIGN_OR_RETURN(const uint64_t idx,
@@ -198,7 +203,8 @@ Status read_primary_key(ByteReader& r, TableMap& t, bool with_prefix) {
   return {};
 }
 
-Status read_field(MetaField type, Bytes value, bool mariadb, TableMap& t) {
+[[nodiscard]] Status read_field(MetaField type, Bytes value, bool mariadb,
+                                TableMap& t) {
   ByteReader r(value);
   const auto all = [](const ColumnDef&) { return true; };
   const auto numeric = [mariadb](const ColumnDef& c) {

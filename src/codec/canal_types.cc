@@ -139,9 +139,13 @@ int canal_sql_type(const ColumnDef& col, const Value& v, bool mariadb) {
     case ColumnType::kLongBlob:
     case ColumnType::kBlob:
       return is_binary_column(col, mariadb) ? kBlob : kClob;
-    default:
-      return kVarchar;
+    case ColumnType::kNull:
+    case ColumnType::kTypedArray:
+    case ColumnType::kInvalid:
+    case ColumnType::kBool:
+      return kVarchar;  // never in a row image a decoder accepts
   }
+  return kVarchar;
 }
 
 void append_mysql_type(const ColumnDef& col, bool mariadb, bool display_widths,
