@@ -12,6 +12,9 @@ namespace {
 // Largest allocation a compressed event may ask for (MySQL and MariaDB cap
 // events at 1 GiB: max_allowed_packet / slave_max_allowed_packet).
 constexpr uint64_t kMaxUncompressed = uint64_t{1} << 30;
+constexpr uint64_t kMaxDeflateRatio = 1032;
+// zstd's densest block (RLE) turns 3-4 bytes into 128 KiB.
+constexpr uint64_t kMaxZstdRatio = 65536;
 
 // MariaDB's compressed block header: 0x80 | flags | width (1-4) of the
 // big-endian uncompressed length that follows.
@@ -50,6 +53,14 @@ struct BlockHeader {
 [[nodiscard]] Status inflate_exactly(Bytes src, uint64_t size, bool raw,
                                      const char* what,
                                      std::vector<std::byte>& out) {
+  // Deflate cannot expand beyond 1032:1; a larger claim is a lie that would
+  // only cost memory.
+  if (size > src.size() * kMaxDeflateRatio + 64) {
+    return make_error(Errc::kCorrupt,
+                      std::string("the ") + what + " claims " +
+                          std::to_string(size) + " bytes from " +
+                          std::to_string(src.size()) + " compressed ones");
+  }
   out.resize(size);
   z_stream z{};
   if (inflateInit2(&z, raw ? -MAX_WBITS : MAX_WBITS) != Z_OK) {
@@ -111,6 +122,12 @@ Status zstd_uncompress(Bytes in, uint64_t expected_size,
                                           std::to_string(framed) +
                                           " bytes, event header says " +
                                           std::to_string(expected_size));
+  }
+  if (expected_size > in.size() * kMaxZstdRatio + (1U << 20)) {
+    return make_error(Errc::kCorrupt,
+                      "zstd payload claims " + std::to_string(expected_size) +
+                          " bytes from " + std::to_string(in.size()) +
+                          " compressed ones");
   }
   out.resize(expected_size);
   const size_t got =

@@ -248,12 +248,7 @@ Status CanalValueRenderer::append(const ColumnDef& col, size_t index,
       return {};
     case ValueKind::kString:
     case ValueKind::kCompressedString: {
-      Bytes bytes = v.raw;
-      if (v.kind == ValueKind::kCompressedString) {
-        SLUICE_RETURN_IF_ERROR(
-            binlog::maria_column_uncompress(v.raw, inflated_));
-        bytes = inflated_;
-      }
+      SLUICE_ASSIGN_OR_RETURN(const Bytes bytes, string_bytes(v));
       if (is_binary_column(col, mariadb_)) {
         append_iso8859_1(bytes, out);
       } else {
@@ -290,6 +285,12 @@ Status CanalValueRenderer::append(const ColumnDef& col, size_t index,
   return {};
 }
 
+Result<Bytes> CanalValueRenderer::string_bytes(const Value& v) {
+  if (v.kind != ValueKind::kCompressedString) return v.raw;
+  SLUICE_RETURN_IF_ERROR(binlog::maria_column_uncompress(v.raw, inflated_));
+  return Bytes(inflated_);
+}
+
 Status CanalValueRenderer::append_json(const ColumnDef& col, size_t index,
                                        const Value& v, const Value* before,
                                        std::string& out) {
@@ -298,12 +299,7 @@ Status CanalValueRenderer::append_json(const ColumnDef& col, size_t index,
     case ValueKind::kString:
     case ValueKind::kCompressedString:
     case ValueKind::kGeometry: {
-      Bytes bytes = v.raw;
-      if (v.kind == ValueKind::kCompressedString) {
-        SLUICE_RETURN_IF_ERROR(
-            binlog::maria_column_uncompress(v.raw, inflated_));
-        bytes = inflated_;
-      }
+      SLUICE_ASSIGN_OR_RETURN(const Bytes bytes, string_bytes(v));
       const Charset& cs = charset_of_collation(col.collation, mariadb_);
       if (v.kind == ValueKind::kGeometry || is_binary_column(col, mariadb_)) {
         append_json_escaped_latin1(bytes, out);

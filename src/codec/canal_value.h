@@ -45,6 +45,9 @@ class CanalValueRenderer {
   [[nodiscard]] bool display_widths() const { return display_widths_; }
 
  private:
+  // A string value's bytes, inflated first for a MariaDB COMPRESSED column
+  // (the view lasts until the next call).
+  [[nodiscard]] Result<Bytes> string_bytes(const binlog::Value& v);
   void append_timestamp(int64_t seconds, uint32_t micros, unsigned fsp,
                         std::string& out);
 

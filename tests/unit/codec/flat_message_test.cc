@@ -66,6 +66,20 @@ Value null_value() {
   return x;
 }
 
+binlog::RowEvent row_change(const binlog::EventHeader& header,
+                            const binlog::TableMap& table,
+                            binlog::RowsKind kind,
+                            std::span<const Value> before,
+                            std::span<const Value> after) {
+  binlog::RowEvent row;
+  row.header = &header;
+  row.table = &table;
+  row.kind = kind;
+  row.before = before;
+  row.after = after;
+  return row;
+}
+
 // DECIMAL(18,2) 2.50: 9 integer digits -> 4 bytes, 2 fraction digits -> 1.
 const std::array<std::byte, 9> kTwoFifty = {
     std::byte{0x80}, std::byte{0}, std::byte{0}, std::byte{0}, std::byte{0},
@@ -98,11 +112,8 @@ TEST_CASE("an insert renders as canal's FlatMessage", "[flat]") {
   std::vector<Value> after = {
       signed_value(1), signed_value(42), text(kBiz), decimal(kTwoFifty),
       signed_value(0), text(kRemark),    datetime()};
-  binlog::RowEvent row;
-  row.header = &header;
-  row.table = &table;
-  row.kind = binlog::RowsKind::kInsert;
-  row.after = after;
+  const auto row =
+      row_change(header, table, binlog::RowsKind::kInsert, {}, after);
   FlatMessageEncoder enc(true);
   std::string out;
   REQUIRE(enc.append_row(row, {7, "0-1-5", 1700000000123}, out));
@@ -128,12 +139,8 @@ TEST_CASE("an update carries only changed columns in old", "[flat]") {
   std::vector<Value> after = before;
   after[3] = decimal(kThree);
   after[5] = text(kRemark);
-  binlog::RowEvent row;
-  row.header = &header;
-  row.table = &table;
-  row.kind = binlog::RowsKind::kUpdate;
-  row.before = before;
-  row.after = after;
+  const auto row =
+      row_change(header, table, binlog::RowsKind::kUpdate, before, after);
   FlatMessageEncoder enc(true);
   std::string out;
   REQUIRE(enc.append_row(row, {8, "", 5}, out));
@@ -155,11 +162,8 @@ TEST_CASE("a delete renders the before image; no PK gives null pkNames",
   std::vector<Value> before = {
       signed_value(-5), null_value(), text(kBiz), decimal(kTwoFifty),
       signed_value(1),  null_value(), datetime()};
-  binlog::RowEvent row;
-  row.header = &header;
-  row.table = &table;
-  row.kind = binlog::RowsKind::kDelete;
-  row.before = before;
+  const auto row =
+      row_change(header, table, binlog::RowsKind::kDelete, before, {});
   FlatMessageEncoder enc(true);
   std::string out;
   REQUIRE(enc.append_row(row, {1, "", 0}, out));
@@ -196,12 +200,8 @@ TEST_CASE("MINIMAL row images list only the columns they carry", "[flat]") {
   std::vector<Value> after(table.columns.size());
   before[0] = signed_value(9);
   after[3] = decimal(kThree);
-  binlog::RowEvent row;
-  row.header = &header;
-  row.table = &table;
-  row.kind = binlog::RowsKind::kUpdate;
-  row.before = before;
-  row.after = after;
+  const auto row =
+      row_change(header, table, binlog::RowsKind::kUpdate, before, after);
   FlatMessageEncoder enc(true);
   std::string out;
   REQUIRE(enc.append_row(row, {2, "", 0}, out));
@@ -227,11 +227,8 @@ TEST_CASE("unsigned values with the top bit set bump sqlType as canal does",
   big.kind = ValueKind::kUnsigned;
   big.u = 4294967295U;
   std::vector<Value> after = {big};
-  binlog::RowEvent row;
-  row.header = &header;
-  row.table = &table;
-  row.kind = binlog::RowsKind::kInsert;
-  row.after = after;
+  const auto row =
+      row_change(header, table, binlog::RowsKind::kInsert, {}, after);
   FlatMessageEncoder enc(true);
   std::string out;
   REQUIRE(enc.append_row(row, {1, "", 0}, out));
