@@ -35,8 +35,8 @@ namespace {
   return std::string(s);
 }
 
-// Appends "start-end" (or "start") for [start, end) intervals.
-void append_interval(std::string& out, int64_t start, int64_t end) {
+// Appends "start-end" (or "start") for the interval [start, end).
+void append_interval(std::string& out, uint64_t start, uint64_t end) {
   out += std::to_string(start);
   if (end - 1 != start) {
     out += '-';
@@ -132,9 +132,15 @@ Result<std::string> decode_previous_gtids(Bytes body) {
     for (uint64_t k = 0; k < n; ++k) {
       SLUICE_ASSIGN_OR_RETURN(const uint64_t start, r.u64("interval start"));
       SLUICE_ASSIGN_OR_RETURN(const uint64_t end, r.u64("interval end"));
+      // GTID numbers run from 1 to 2^63 - 1; intervals are [start, end).
+      if (start < 1 || end <= start || end > (uint64_t{1} << 63)) {
+        return make_error(Errc::kCorrupt,
+                          "gtid set interval [" + std::to_string(start) + ", " +
+                              std::to_string(end) +
+                              ") is not a valid range of transaction numbers");
+      }
       out += ':';
-      append_interval(out, static_cast<int64_t>(start),
-                      static_cast<int64_t>(end));
+      append_interval(out, start, end);
     }
   }
   return out;
