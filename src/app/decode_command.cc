@@ -40,9 +40,7 @@ class FlatPrinter final : public binlog::EventHandler {
   Status on_row(const binlog::RowEvent& row) override {
     const binlog::FormatDescription& fd = decoder_.format();
     encoder_.set_server(
-        fd.mariadb,
-        fd.mariadb || binlog::parse_server_version(fd.server_version) <
-                          binlog::ServerVersion{8, 0, 19});
+        fd.mariadb, fd.mariadb || fd.version < binlog::ServerVersion{8, 0, 19});
     const size_t mark = out_.buffer().size();
     if (auto s = encoder_.append_row(row, envelope(), out_.buffer()); !s) {
       out_.buffer().resize(mark);  // never print half a message

@@ -30,59 +30,61 @@ std::string uuid_text(const std::array<uint8_t, 16>& uuid) {
 
 namespace {
 
-// Walks the QUERY status variables (MySQL: statement_events.h, Query_event
-// Q_*_CODE; MariaDB adds 128-131) up to Q_CHARSET_CODE. The variables carry
-// no lengths, so an unknown code ends the walk without a charset.
+// Width of a status variable whose size is fixed, 0 for the ones that start
+// with a 1-byte length, -1 for codes this walk does not know (MySQL:
+// statement_events.h, Query_event Q_*_CODE; MariaDB adds 128+).
+int status_var_width(uint8_t code) {
+  switch (code) {
+    case 0:
+      return 4;  // Q_FLAGS2_CODE
+    case 1:
+      return 8;  // Q_SQL_MODE_CODE
+    case 2:
+      return 0;  // Q_CATALOG_CODE (5.0.0-5.0.3), NUL-terminated too
+    case 3:
+      return 4;  // Q_AUTO_INCREMENT
+    case 4:
+      return 6;  // Q_CHARSET_CODE
+    case 5:
+      return 0;  // Q_TIME_ZONE_CODE
+    case 6:
+      return 0;  // Q_CATALOG_NZ_CODE
+    case 7:
+      return 2;  // Q_LC_TIME_NAMES_CODE
+    case 8:
+      return 2;  // Q_CHARSET_DATABASE_CODE
+    case 9:
+      return 8;  // Q_TABLE_MAP_FOR_UPDATE_CODE
+    case 128:
+      return 3;  // MariaDB Q_HRNOW
+    case 129:
+      return 8;  // MariaDB Q_XID
+    default:
+      return -1;
+  }
+}
+
+// Walks the QUERY status variables up to Q_CHARSET_CODE and returns its
+// character_set_client. They carry no lengths of their own, so an unknown
+// code ends the walk without a charset.
 uint16_t client_charset_of(Bytes status_vars) {
+  constexpr uint8_t kCatalogCode = 2;
+  constexpr uint8_t kCharsetCode = 4;
   ByteReader r(status_vars);
   for (;;) {
     auto code = r.u8("status variable");
     if (!code) return 0;
-    size_t skip = 0;
-    switch (*code) {
-      case 0:
-        skip = 4;
-        break;  // Q_FLAGS2_CODE
-      case 1:
-        skip = 8;
-        break;  // Q_SQL_MODE_CODE
-      case 3:
-        skip = 4;
-        break;   // Q_AUTO_INCREMENT
-      case 4: {  // Q_CHARSET_CODE
-        auto client = r.u16("character_set_client");
-        return client ? *client : uint16_t{0};
-      }
-      case 5:    // Q_TIME_ZONE_CODE
-      case 6: {  // Q_CATALOG_NZ_CODE
-        auto len = r.u8("status variable length");
-        if (!len) return 0;
-        skip = *len;
-        break;
-      }
-      case 2: {  // Q_CATALOG_CODE (5.0.0-5.0.3)
-        auto len = r.u8("status variable length");
-        if (!len) return 0;
-        skip = *len + 1U;
-        break;
-      }
-      case 7:
-        skip = 2;
-        break;  // Q_LC_TIME_NAMES_CODE
-      case 8:
-        skip = 2;
-        break;  // Q_CHARSET_DATABASE_CODE
-      case 9:
-        skip = 8;
-        break;  // Q_TABLE_MAP_FOR_UPDATE_CODE
-      case 128:
-        skip = 3;
-        break;  // MariaDB Q_HRNOW
-      case 129:
-        skip = 8;
-        break;  // MariaDB Q_XID
-      default:
-        return 0;
+    if (*code == kCharsetCode) {
+      auto client = r.u16("character_set_client");
+      return client ? *client : uint16_t{0};
+    }
+    const int width = status_var_width(*code);
+    if (width < 0) return 0;
+    size_t skip = static_cast<size_t>(width);
+    if (width == 0) {
+      auto len = r.u8("status variable length");
+      if (!len) return 0;
+      skip = *len + (*code == kCatalogCode ? 1U : 0U);
     }
     if (!r.skip(skip, "status variable")) return 0;
   }

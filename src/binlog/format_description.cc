@@ -183,6 +183,7 @@ Result<FormatDescription> decode_format_description(Bytes event) {
                           r.chars(kServerVersionLength, "FDE server_version"));
   fd.server_version = std::string(trim_nul(version));
   fd.mariadb = fd.server_version.find("MariaDB") != std::string::npos;
+  fd.version = parse_server_version(fd.server_version);
   SLUICE_ASSIGN_OR_RETURN(fd.create_timestamp, r.u32("FDE create_timestamp"));
   SLUICE_ASSIGN_OR_RETURN(fd.header_length, r.u8("FDE header_length"));
   if (fd.binlog_version != 4) {
@@ -196,8 +197,7 @@ Result<FormatDescription> decode_format_description(Bytes event) {
                                           std::to_string(fd.header_length) +
                                           " is below 19");
   }
-  const bool has_alg =
-      checksum_capable(parse_server_version(fd.server_version), fd.mariadb);
+  const bool has_alg = checksum_capable(fd.version, fd.mariadb);
   const size_t trailer = has_alg ? 1 + kChecksumSize : 0;
   if (r.remaining() < trailer) {
     return make_error(Errc::kTruncated, "FDE ends inside its checksum trailer");

@@ -39,6 +39,7 @@ class FormatDescription {
 
   uint16_t binlog_version = 4;
   std::string server_version;
+  ServerVersion version;  // parsed from server_version
   uint32_t create_timestamp = 0;
   uint8_t header_length = 19;
   ChecksumAlg checksum = ChecksumAlg::kOff;
