@@ -2,103 +2,15 @@
 
 #include <unistd.h>
 
-#include <chrono>
 #include <cstdio>
 #include <vector>
 
+#include "app/flat_printer.h"
 #include "app/output_buffer.h"
 #include "binlog/event_decoder.h"
-#include "binlog/format_description.h"
-#include "codec/charset.h"
-#include "codec/flat_message.h"
 #include "mysql/binlog_file_decoder.h"
-#include "pipeline/statement.h"
 
 namespace sluice::app {
-namespace {
-
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-// Prints each row change and statement as one FlatMessage line.
-class FlatPrinter final : public binlog::EventHandler {
- public:
-  FlatPrinter(const binlog::EventDecoder& decoder,
-              const mysql::FilePosition& pos, OutputBuffer& out)
-      : decoder_(decoder), pos_(pos), out_(out), encoder_(false) {}
-
-  // A GTID event starts each transaction; servers without GTIDs (or with
-  // anonymous ones) leave the message's gtid empty.
-  Status on_gtid(const binlog::EventHeader&, std::string_view gtid) override {
-    gtid_ = gtid == "ANONYMOUS" ? "" : std::string(gtid);
-    return {};
-  }
-
-  Status on_row(const binlog::RowEvent& row) override {
-    const binlog::FormatDescription& fd = decoder_.format();
-    encoder_.set_server(
-        fd.mariadb, fd.mariadb || fd.version < binlog::ServerVersion{8, 0, 19});
-    const size_t mark = out_.buffer().size();
-    if (auto s = encoder_.append_row(row, envelope(), out_.buffer()); !s) {
-      out_.buffer().resize(mark);  // never print half a message
-      return s;
-    }
-    out_.buffer().push_back('\n');
-    return flush_if_full();
-  }
-
-  Status on_query(const binlog::EventHeader& header,
-                  const binlog::QueryEvent& q, std::string_view sql) override {
-    sql_.clear();
-    utf8_.append(codec::charset_of_collation(q.client_charset,
-                                             decoder_.format().mariadb),
-                 as_bytes(sql), sql_);
-    const pipeline::Statement st = pipeline::classify_statement(sql_, q.schema);
-    if (st.transaction_control) return {};
-    encoder_.append_statement(st.schema, st.table, sql_, st.type,
-                              header.timestamp, envelope(), out_.buffer());
-    out_.buffer().push_back('\n');
-    return flush_if_full();
-  }
-
-  // True when stdout refused a write (exit status 2, not 1).
-  [[nodiscard]] bool output_failed() const { return output_failed_; }
-
- private:
-  Status flush_if_full() {
-    Status s = out_.maybe_flush();
-    output_failed_ = !s;
-    return s;
-  }
-
-  codec::FlatEnvelope envelope() {
-    if (pos_.offset != last_offset_ || pos_.file != last_file_) {
-      ++id_;
-      last_offset_ = pos_.offset;
-      last_file_ = pos_.file;
-      ts_ms_ = now_ms();
-    }
-    return {id_, gtid_, ts_ms_};
-  }
-
-  const binlog::EventDecoder& decoder_;
-  const mysql::FilePosition& pos_;
-  OutputBuffer& out_;
-  codec::FlatMessageEncoder encoder_;
-  codec::Utf8Converter utf8_;  // statement text, from the client's charset
-  std::string gtid_;
-  std::string sql_;
-  int64_t id_ = 0;
-  int64_t ts_ms_ = 0;
-  uint64_t last_offset_ = 0;
-  std::string last_file_;
-  bool output_failed_ = false;
-};
-
-}  // namespace
 
 void print_decode_help() {
   std::fputs(

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "app/decode_command.h"
+#include "app/tail_command.h"
 
 namespace {
 
@@ -20,6 +21,10 @@ void print_help() {
       "commands:\n"
       "  decode [--format flat] FILE...   binlog files -> canal FlatMessage "
       "JSON\n"
+      "  tail --master HOST:PORT --user U [--gtid SET | --file F --pos N]\n"
+      "                                   live replica stream -> canal "
+      "FlatMessage\n"
+      "                                   JSON (password: SLUICE_PASSWORD)\n"
       "  version                          print the version\n"
       "  help                             this text\n"
       "\n"
@@ -39,6 +44,9 @@ int main(int argc, char** argv) {
     const std::string& cmd = args[0];
     if (cmd == "decode") {
       return sluice::app::run_decode(std::span(args).subspan(1));
+    }
+    if (cmd == "tail") {
+      return sluice::app::run_tail(std::span(args).subspan(1));
     }
     if (cmd == "version" || cmd == "--version") {
       std::printf("sluice %s\n", kVersion);

@@ -114,6 +114,7 @@ Status EventDecoder::dispatch(const EventHeader& header, Bytes body,
       }
       SLUICE_ASSIGN_OR_RETURN(TableMap t,
                               decode_table_map(body, post, format_.mariadb));
+      SLUICE_RETURN_IF_ERROR(handler.on_table_map(t));
       KnownTable& known = tables_[t.table_id];
       known.body.assign(body.begin(), body.end());
       t.generation = next_generation++;
@@ -236,6 +237,11 @@ Status EventDecoder::decode_rows(const EventHeader& header,
                           " columns, TABLE_MAP of " + table.schema + "." +
                           table.table + " has " +
                           std::to_string(table.columns.size()));
+  }
+  if (table.ignored) {
+    if ((ev.flags & kRowsFlagStmtEnd) && tables_.size() > kMaxCachedTables)
+      tables_.clear();
+    return {};
   }
   Bytes rows = ev.rows;
   if (info.compressed) {

@@ -34,6 +34,10 @@ struct RowEvent {
 class EventHandler {
  public:
   virtual ~EventHandler() = default;
+  // A TABLE_MAP with a new definition (repeats of a known one are not
+  // reported). The handler may complete it (column names from a schema
+  // source) or set `ignored` to have its rows passed over undecoded.
+  [[nodiscard]] virtual Status on_table_map(TableMap& /*map*/) { return {}; }
   [[nodiscard]] virtual Status on_row(const RowEvent& row) = 0;
   // Statements (BEGIN/COMMIT/DDL/XA ...), with decompressed text.
   [[nodiscard]] virtual Status on_query(const EventHeader& /*header*/,
@@ -61,6 +65,11 @@ class EventDecoder {
   // Decodes one complete event: 19-byte header, body and (if the current
   // format says so) CRC32 trailer, exactly header.event_size bytes.
   [[nodiscard]] Status decode(Bytes event, EventHandler& handler);
+
+  // Forgets every TABLE_MAP, so the next one of each table is reported to
+  // on_table_map again. Call after a DDL statement: with MINIMAL metadata a
+  // renamed column leaves the TABLE_MAP's bytes unchanged.
+  void forget_tables() { tables_.clear(); }
 
   [[nodiscard]] const FormatDescription& format() const { return format_; }
   [[nodiscard]] const TableMap* table(uint64_t table_id) const;

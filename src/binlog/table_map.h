@@ -35,6 +35,9 @@ struct ColumnDef {
   uint32_t vector_dimensions = 0;
   std::string name;                   // empty without COLUMN_NAME metadata
   std::vector<std::string> elements;  // ENUM or SET strings, when sent
+  // canal's mysqlType text from information_schema COLUMN_TYPE; empty when
+  // unknown.
+  std::string mysql_type;
 };
 
 struct TableMap {
@@ -51,6 +54,9 @@ struct TableMap {
   // Set by EventDecoder: changes whenever the definition behind this table id
   // changes, so caches keyed by it stay valid across repeated TABLE_MAPs.
   uint64_t generation = 0;
+  // Set by EventHandler::on_table_map (a filter): the rows of this table are
+  // passed over without decoding their values.
+  bool ignored = false;
 };
 
 // Decodes a TABLE_MAP body (after the common header, checksum stripped).

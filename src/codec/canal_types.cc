@@ -150,6 +150,12 @@ int canal_sql_type(const ColumnDef& col, const Value& v, bool mariadb) {
 
 void append_mysql_type(const ColumnDef& col, bool mariadb, bool display_widths,
                        std::string& out) {
+  // canal prints its table meta's column type as the server reports it
+  // ("int(10) unsigned", "enum('a','b')"), so a known one wins.
+  if (!col.mysql_type.empty()) {
+    out += col.mysql_type;
+    return;
+  }
   const char* unsigned_suffix = col.is_unsigned ? " unsigned" : "";
   switch (col.real_type) {
     case ColumnType::kTiny:

@@ -122,9 +122,10 @@ const FlatMessageEncoder::TableTemplate& FlatMessageEncoder::table_template(
       tpl.sql_types.push_back(',');
     }
     tpl.mysql_types += tpl.keys[i];
-    tpl.mysql_types.push_back('"');
-    append_mysql_type(cols[i], mariadb, widths, tpl.mysql_types);
-    tpl.mysql_types.push_back('"');
+    // Escaped: COLUMN_TYPE and ENUM/SET elements may hold '\\' or '"'.
+    type_text_.clear();
+    append_mysql_type(cols[i], mariadb, widths, type_text_);
+    append_json_string(type_text_, tpl.mysql_types);
     tpl.sql_types += tpl.keys[i];
     tpl.sql_types += std::to_string(canal_sql_type(cols[i], plain, mariadb));
     if (cols[i].is_unsigned) tpl.unsigned_ints.push_back(i);
@@ -215,9 +216,9 @@ Status FlatMessageEncoder::append_row(const binlog::RowEvent& row,
     out += tpl.mysql_types;
   } else {
     append_present_map(",\"mysqlType\":{", tpl, image, out, [&](size_t i) {
-      out.push_back('"');
-      append_mysql_type(cols[i], mariadb, values_.display_widths(), out);
-      out.push_back('"');
+      type_text_.clear();
+      append_mysql_type(cols[i], mariadb, values_.display_widths(), type_text_);
+      append_json_string(type_text_, out);
     });
   }
   out += ",\"old\":";

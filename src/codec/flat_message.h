@@ -102,6 +102,7 @@ class FlatMessageEncoder {
   EventFragments event_;
   std::string before_text_;
   std::string after_text_;
+  std::string type_text_;  // one mysqlType before JSON escaping
 };
 
 }  // namespace sluice::codec

@@ -18,6 +18,12 @@ const char* errc_name(Errc code) {
       return "i/o error";
     case Errc::kUsage:
       return "usage";
+    case Errc::kRefused:
+      return "refused by the server";
+    case Errc::kTimeout:
+      return "timed out";
+    case Errc::kCancelled:
+      return "cancelled";
   }
   return "unknown";
 }

@@ -16,6 +16,10 @@ enum class Errc {
   kLostEvents,   // the server logged an INCIDENT: changes are missing
   kIo,           // the operating system refused a read or write
   kUsage,        // bad command line or configuration
+  kRefused,      // the server refused: access denied, missing grant, purged
+                 // position; retrying the same request cannot succeed
+  kTimeout,      // a peer did not answer within its deadline (retryable)
+  kCancelled,    // the operator asked sluice to stop (SIGTERM/SIGINT)
 };
 
 struct Error {

@@ -1,8 +1,13 @@
 #include "mysql/auth_scramble.h"
 
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
 #include <openssl/sha.h>
 
 #include <array>
+#include <memory>
 
 namespace sluice::mysql {
 namespace {
@@ -51,6 +56,57 @@ std::vector<std::byte> caching_sha2_proof(std::string_view password,
   const auto stage2 = digest<SHA256_DIGEST_LENGTH>(SHA256, {view(stage1)});
   const auto mix = digest<SHA256_DIGEST_LENGTH>(SHA256, {view(stage2), nonce});
   return xor_of(stage1, mix);
+}
+
+std::vector<std::byte> xor_password_with_nonce(std::string_view password,
+                                               Bytes nonce) {
+  std::vector<std::byte> out(password.size() + 1);
+  for (size_t i = 0; i < out.size(); ++i) {
+    const auto c = i < password.size() ? static_cast<std::byte>(password[i])
+                                       : std::byte{0};
+    out[i] = nonce.empty() ? c : c ^ nonce[i % nonce.size()];
+  }
+  return out;
+}
+
+Result<std::vector<std::byte>> rsa_encrypted_password(
+    std::string_view password, Bytes nonce, std::string_view public_key_pem) {
+  using BioPtr = std::unique_ptr<BIO, decltype(&BIO_free)>;
+  using KeyPtr = std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)>;
+  using CtxPtr = std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)>;
+  BioPtr bio(BIO_new_mem_buf(public_key_pem.data(),
+                             static_cast<int>(public_key_pem.size())),
+             &BIO_free);
+  KeyPtr key(
+      bio ? PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr) : nullptr,
+      &EVP_PKEY_free);
+  if (!key) {
+    return make_error(Errc::kCorrupt,
+                      "the server's RSA public key is not a PEM public key");
+  }
+  const std::vector<std::byte> plain = xor_password_with_nonce(password, nonce);
+  // OAEP with SHA-1 takes at most size - 42 bytes.
+  const auto key_size = static_cast<size_t>(EVP_PKEY_get_size(key.get()));
+  if (plain.size() + 42 > key_size) {
+    return make_error(Errc::kUnsupported,
+                      "the password is too long for the server's " +
+                          std::to_string(key_size * 8) +
+                          "-bit RSA key; connect with TLS instead");
+  }
+  CtxPtr ctx(EVP_PKEY_CTX_new(key.get(), nullptr), &EVP_PKEY_CTX_free);
+  size_t out_len = key_size;
+  std::vector<std::byte> out(key_size);
+  if (!ctx || EVP_PKEY_encrypt_init(ctx.get()) <= 0 ||
+      EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_OAEP_PADDING) <= 0 ||
+      EVP_PKEY_encrypt(ctx.get(), reinterpret_cast<unsigned char*>(out.data()),
+                       &out_len,
+                       reinterpret_cast<const unsigned char*>(plain.data()),
+                       plain.size()) <= 0) {
+    return make_error(Errc::kCorrupt,
+                      "RSA encryption with the server's public key failed");
+  }
+  out.resize(out_len);
+  return out;
 }
 
 }  // namespace sluice::mysql

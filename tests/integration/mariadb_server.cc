@@ -23,6 +23,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "integration/child_process.h"
+
 namespace sluice::testing {
 namespace {
 
@@ -43,95 +45,6 @@ std::string errno_text(const std::string& what) {
   return what + ": " + std::strerror(errno);
 }
 
-// The absolute path of an executable in PATH or the sbin/bin directories
-// (root's PATH has /usr/sbin, a plain user's often does not).
-std::optional<std::string> find_program(const std::string& name) {
-  std::vector<std::string> dirs;
-  if (const char* path = std::getenv("PATH")) {
-    std::stringstream ss(path);
-    for (std::string d; std::getline(ss, d, ':');) {
-      if (!d.empty()) dirs.push_back(d);
-    }
-  }
-  for (const char* d : {"/usr/sbin", "/usr/bin", "/usr/local/sbin",
-                        "/usr/local/bin", "/sbin", "/bin"}) {
-    dirs.emplace_back(d);
-  }
-  for (const auto& d : dirs) {
-    std::string candidate = d + "/" + name;
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
-  }
-  return std::nullopt;
-}
-
-// Starts `args[0]` with `args` (no shell), stdin from /dev/null and stdout +
-// stderr appended to `log_path`, and TMPDIR set to `tmp_dir`: servers
-// bootstrapped at the same time in one temporary directory clash on their
-// temporary table files. With `die_with_parent` the child gets SIGKILL when
-// the calling thread exits.
-pid_t spawn(const std::vector<std::string>& args, const std::string& log_path,
-            const std::string& tmp_dir, bool die_with_parent) {
-  // Everything the child needs is prepared before fork: after fork it may only
-  // make async-signal-safe calls.
-  std::vector<char*> argv;
-  argv.reserve(args.size() + 1);
-  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  std::vector<std::string> env_strings = {"TMPDIR=" + tmp_dir};
-  for (char** e = environ; *e != nullptr; ++e) {
-    if (std::string_view(*e).starts_with("TMPDIR=")) continue;
-    env_strings.emplace_back(*e);
-  }
-  std::vector<char*> envp;
-  for (auto& e : env_strings) envp.push_back(e.data());
-  envp.push_back(nullptr);
-  const pid_t parent = ::getpid();
-
-  const pid_t pid = ::fork();
-  if (pid < 0) fail(errno_text("fork"));
-  if (pid == 0) {
-    if (die_with_parent) {
-      if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || ::getppid() != parent) {
-        ::_exit(126);
-      }
-    }
-    const int in = ::open("/dev/null", O_RDONLY);
-    const int out =
-        ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    if (in < 0 || out < 0 || ::dup2(in, 0) < 0 || ::dup2(out, 1) < 0 ||
-        ::dup2(out, 2) < 0) {
-      ::_exit(126);
-    }
-    ::close_range(3, ~0U, 0);  // no test sockets or files leak into the child
-    ::execve(argv[0], argv.data(), envp.data());
-    static constexpr char kMsg[] = "exec failed\n";
-    [[maybe_unused]] auto n = ::write(2, kMsg, sizeof kMsg - 1);
-    ::_exit(127);
-  }
-  return pid;
-}
-
-// Waits until `pid` exits or `timeout` passes; returns its wait status, or
-// nullopt if it is still running.
-std::optional<int> wait_for_exit(pid_t pid, Clock::duration timeout) {
-  const auto deadline = Clock::now() + timeout;
-  while (true) {
-    int status = 0;
-    const pid_t r = ::waitpid(pid, &status, WNOHANG);
-    if (r == pid) return status;
-    if (r < 0 && errno != EINTR) return 0;  // not our child any more
-    if (Clock::now() >= deadline) return std::nullopt;
-    std::this_thread::sleep_for(50ms);
-  }
-}
-
-std::string describe_status(int status) {
-  if (WIFEXITED(status))
-    return "exit code " + std::to_string(WEXITSTATUS(status));
-  if (WIFSIGNALED(status)) return "signal " + std::to_string(WTERMSIG(status));
-  return "status " + std::to_string(status);
-}
-
 // A TCP port on 127.0.0.1 that nothing is bound to right now.
 int free_loopback_port() {
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -149,19 +62,6 @@ int free_loopback_port() {
   }
   ::close(fd);
   return ntohs(addr.sin_port);
-}
-
-std::string file_tail(const std::string& path, size_t lines) {
-  std::ifstream in(path);
-  if (!in) return "(" + path + " does not exist)";
-  std::deque<std::string> tail;
-  for (std::string line; std::getline(in, line);) {
-    tail.push_back(std::move(line));
-    if (tail.size() > lines) tail.pop_front();
-  }
-  std::string out = "--- last lines of " + path + ":\n";
-  for (const auto& l : tail) out += l + "\n";
-  return out;
 }
 
 bool file_contains(const std::string& path, const std::string& needle) {
@@ -266,10 +166,16 @@ void MariaDbServer::start(const std::vector<std::string>& extra_options) {
   const std::string install_log = dir_ + "/install.log";
   const std::string tmp_dir = dir_ + "/tmp";
   std::filesystem::create_directory(tmp_dir);
+  // Each server gets its own TMPDIR: servers bootstrapped at the same time
+  // in one temporary directory clash on their temporary table files.
+  const SpawnOptions install_options{.stdout_path = install_log,
+                                     .stderr_path = "",
+                                     .env = {"TMPDIR=" + tmp_dir},
+                                     .die_with_parent = true};
   const pid_t install_pid = spawn(
       {*install_db, "--no-defaults", "--auth-root-authentication-method=normal",
        "--datadir=" + data_dir, "--skip-test-db"},
-      install_log, tmp_dir, /*die_with_parent=*/true);
+      install_options);
   const auto install_status = wait_for_exit(install_pid, kInstallTimeout);
   if (!install_status) {
     ::kill(install_pid, SIGKILL);
@@ -302,35 +208,43 @@ void MariaDbServer::start(const std::vector<std::string>& extra_options) {
         "--tmpdir=" + tmp_dir,
     };
     args.insert(args.end(), extra_options.begin(), extra_options.end());
-    pid_ =
-        spawn(args, dir_ + "/mariadbd.out", tmp_dir, /*die_with_parent=*/true);
-
-    const auto deadline = Clock::now() + kStartTimeout;
-    std::optional<int> exit_status;
-    std::string connect_error;
-    while (Clock::now() < deadline) {
-      conn_ = try_connect(socket_path(), connect_error);
-      if (conn_ != nullptr) return;
-      exit_status = wait_for_exit(pid_, 0s);
-      if (exit_status) break;
-      std::this_thread::sleep_for(100ms);
-    }
-    if (!exit_status) {
-      fail("mariadbd did not accept connections on " + socket_path() +
-           " within 30 s (last error: " + connect_error + ")\n" +
-           err_log_tail());
-    }
-    pid_ = -1;
+    mariadbd_args_ = args;
+    if (launch()) return;
     if (attempt < kStartAttempts &&
         file_contains(err_log, "Address already in use")) {
       continue;  // the port was taken after we picked it
     }
-    fail("mariadbd exited during start-up (" + describe_status(*exit_status) +
-         ")\n" + err_log_tail());
+    fail("mariadbd exited during start-up\n" + err_log_tail());
   }
 }
 
-void MariaDbServer::stop() noexcept {
+bool MariaDbServer::launch() {
+  const std::string tmp_dir = dir_ + "/tmp";
+  pid_ = spawn(mariadbd_args_, {.stdout_path = dir_ + "/mariadbd.out",
+                                .stderr_path = "",
+                                .env = {"TMPDIR=" + tmp_dir},
+                                .die_with_parent = true});
+  const auto deadline = Clock::now() + kStartTimeout;
+  std::optional<int> exit_status;
+  std::string connect_error;
+  while (Clock::now() < deadline) {
+    conn_ = try_connect(socket_path(), connect_error);
+    if (conn_ != nullptr) return true;
+    exit_status = wait_for_exit(pid_, 0s);
+    if (exit_status) break;
+    std::this_thread::sleep_for(100ms);
+  }
+  if (!exit_status) {
+    fail("mariadbd did not accept connections on " + socket_path() +
+         " within 30 s (last error: " + connect_error + ")\n" + err_log_tail());
+  }
+  pid_ = -1;
+  std::cerr << "MariaDbServer: mariadbd exited during start-up ("
+            << describe_status(*exit_status) << ")\n";
+  return false;
+}
+
+void MariaDbServer::shutdown() noexcept {
   bool shutdown_sent = false;
   if (conn_ != nullptr) {
     if (pid_ > 0) shutdown_sent = mysql_query(conn_, "SHUTDOWN") == 0;
@@ -347,6 +261,15 @@ void MariaDbServer::stop() noexcept {
     }
     pid_ = -1;
   }
+}
+
+void MariaDbServer::restart() {
+  shutdown();
+  if (!launch()) fail("mariadbd did not start again\n" + err_log_tail());
+}
+
+void MariaDbServer::stop() noexcept {
+  shutdown();
   if (!dir_.empty()) {
     if (std::getenv("SLUICE_KEEP_MARIADB_DIR") != nullptr) {
       std::cerr << "MariaDbServer: keeping " << dir_ << "\n";

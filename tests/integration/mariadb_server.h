@@ -51,16 +51,26 @@ class MariaDbServer {
   // first. The last one is the new, nearly empty current file.
   std::vector<std::string> binlog_files();
 
+  // Shuts the server down cleanly and starts it again on the same port and
+  // data directory (clients see their connections drop). Throws when it
+  // does not come back.
+  void restart();
+
   int port() const { return port_; }
   std::string socket_path() const { return dir_ + "/sock"; }
   std::string dir() const { return dir_; }
 
  private:
   void start(const std::vector<std::string>& extra_options);
+  // Starts mariadbd with mariadbd_args_ and waits until it accepts a
+  // connection; false when it exited during start-up.
+  bool launch();
+  void shutdown() noexcept;  // the server only; the directory stays
   void stop() noexcept;
   std::string err_log_tail() const;
 
   std::string dir_;
+  std::vector<std::string> mariadbd_args_;
   int port_ = 0;
   pid_t pid_ = -1;
   st_mysql* conn_ = nullptr;  // owned; closed by stop()

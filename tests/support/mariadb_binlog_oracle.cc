@@ -210,9 +210,11 @@ void drain(int out_fd, int err_fd, ToolRun& run) {
   }
 }
 
-ToolRun run_tool(const std::string& path) {
+// Runs mariadb-binlog -vv with `extra` arguments appended.
+ToolRun run_tool(const std::vector<std::string>& extra) {
   std::vector<std::string> args = {"mariadb-binlog", "--no-defaults", "-vv",
-                                   "--base64-output=DECODE-ROWS", path};
+                                   "--base64-output=DECODE-ROWS"};
+  args.insert(args.end(), extra.begin(), extra.end());
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -305,11 +307,29 @@ std::vector<OracleRow> parse_mariadb_binlog_output(std::string_view output) {
 }
 
 std::vector<OracleRow> run_mariadb_binlog(const std::string& path) {
-  const ToolRun run = run_tool(path);
+  const ToolRun run = run_tool({path});
   if (!WIFEXITED(run.status) || WEXITSTATUS(run.status) != 0) {
     throw std::runtime_error("mariadb-binlog failed on " + path +
                              " (wait status " + std::to_string(run.status) +
                              "): " + run.err);
+  }
+  return parse_mariadb_binlog_output(run.out);
+}
+
+std::vector<OracleRow> run_mariadb_binlog_remote(
+    const std::string& host, int port, const std::string& user,
+    const std::string& password, const std::vector<std::string>& files) {
+  std::vector<std::string> args = {"--read-from-remote-server",
+                                   "--host=" + host,
+                                   "--port=" + std::to_string(port),
+                                   "--user=" + user, "--password=" + password};
+  args.insert(args.end(), files.begin(), files.end());
+  const ToolRun run = run_tool(args);
+  if (!WIFEXITED(run.status) || WEXITSTATUS(run.status) != 0) {
+    throw std::runtime_error(
+        "mariadb-binlog --read-from-remote-server failed"
+        " (wait status " +
+        std::to_string(run.status) + "): " + run.err);
   }
   return parse_mariadb_binlog_output(run.out);
 }

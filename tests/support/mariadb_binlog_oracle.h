@@ -61,4 +61,10 @@ struct OracleRow {
 [[nodiscard]] std::vector<OracleRow> run_mariadb_binlog(
     const std::string& path);
 
+// The same for `files` read from a running server as a replica would
+// (--read-from-remote-server); `files` are binlog names on the server.
+[[nodiscard]] std::vector<OracleRow> run_mariadb_binlog_remote(
+    const std::string& host, int port, const std::string& user,
+    const std::string& password, const std::vector<std::string>& files);
+
 }  // namespace sluice::testing

@@ -1,0 +1,81 @@
+// Where a binlog stream can resume with no gap and no duplicate. Sits between
+// the decoder and the consumer as an EventHandler: it forwards every event,
+// notes transaction boundaries (XID, COMMIT/ROLLBACK, a statement outside a
+// transaction) and the GTIDs of completed transactions, and counts the rows
+// of the open transaction already forwarded. After a reconnect at
+// resume_point() it swallows exactly that many rows, so a connection lost in
+// the middle of a large transaction repeats nothing downstream.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "binlog/event_decoder.h"
+#include "mysql/gtid_set.h"
+#include "mysql/replica_stream.h"
+
+namespace sluice::pipeline {
+
+class ResumeTracker final : public binlog::EventHandler {
+ public:
+  // `start` is where the first connection starts; with use_gtid, `gtid` is
+  // a MySQL GTID set or a MariaDB GTID position as `mariadb` says.
+  [[nodiscard]] static Result<ResumeTracker> create(
+      binlog::EventHandler& next, const mysql::StartPosition& start,
+      bool mariadb);
+
+  // The stream moved to `file` (its events' log_pos count from there).
+  void set_file(std::string_view file) { file_ = file; }
+
+  // Where to reconnect: after the last complete transaction. Call
+  // reconnected() once the new stream is open.
+  [[nodiscard]] mysql::StartPosition resume_point() const;
+  // Arms the skipping of the open transaction's rows already forwarded.
+  void reconnected();
+
+  [[nodiscard]] bool in_transaction() const { return in_transaction_; }
+  [[nodiscard]] uint64_t rows_forwarded() const { return rows_forwarded_; }
+  [[nodiscard]] uint64_t transactions() const { return transactions_; }
+  // "file:pos" of the last complete transaction's end.
+  [[nodiscard]] std::string committed_text() const;
+  // Timestamp (seconds) of the last event seen, for lag.
+  [[nodiscard]] uint32_t last_event_time() const { return last_event_time_; }
+
+  Status on_table_map(binlog::TableMap& map) override {
+    return next_->on_table_map(map);
+  }
+  Status on_row(const binlog::RowEvent& row) override;
+  Status on_query(const binlog::EventHeader& header,
+                  const binlog::QueryEvent& query,
+                  std::string_view sql) override;
+  Status on_gtid(const binlog::EventHeader& header,
+                 std::string_view gtid) override;
+  Status on_xid(const binlog::EventHeader& header, uint64_t xid) override;
+  Status on_rotate(const binlog::EventHeader& header,
+                   const binlog::RotateEvent& rotate) override;
+
+ private:
+  ResumeTracker(binlog::EventHandler& next, bool mariadb)
+      : next_(&next), mariadb_(mariadb) {}
+  [[nodiscard]] Status commit(const binlog::EventHeader& header);
+
+  binlog::EventHandler* next_;  // borrowed; outlives the tracker
+  bool mariadb_;
+  bool use_gtid_ = false;
+  mysql::MysqlGtidSet mysql_gtids_;
+  mysql::MariaDbGtidPos maria_gtids_;
+  std::string pending_gtid_;  // of the open transaction
+
+  std::string file_;            // the stream's current file
+  std::string committed_file_;  // end of the last complete transaction
+  uint64_t committed_pos_ = 4;
+  bool in_transaction_ = false;
+  uint64_t rows_in_transaction_ = 0;  // forwarded since its start
+  uint64_t rows_to_skip_ = 0;         // after a reconnect
+  uint64_t rows_forwarded_ = 0;
+  uint64_t transactions_ = 0;
+  uint32_t last_event_time_ = 0;
+};
+
+}  // namespace sluice::pipeline
