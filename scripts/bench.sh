@@ -5,10 +5,14 @@
 #                             temporary MariaDB; `sluice decode --format flat`
 #                             vs `mariadb-binlog -v`, alternating, 3 rounds
 #                             each; then tests/bench/bench_decode if built
+#   scripts/bench.sh tail     a ~1 GiB backlog on a temporary MariaDB streamed
+#                             over loopback by `sluice tail` vs `mariadb-binlog
+#                             --read-from-remote-server -v`, alternating
 #
 # As root on Debian 12, from any directory. Builds Release into build-release/.
-# Knobs (environment): SLUICE_BENCH_TXNS (default 1000 transactions of 1000
-# rows), SLUICE_BENCH_ROUNDS (default 3).
+# Knobs (environment): SLUICE_BENCH_TXNS (decode: default 1000 transactions
+# of 1000 rows), SLUICE_BENCH_TAIL_MIB (tail: backlog size, default 1024),
+# SLUICE_BENCH_ROUNDS (default 3).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -28,6 +32,10 @@ commands:
            transactions) on a temporary MariaDB, then time
            `sluice decode --format flat` against `mariadb-binlog -v`
            (alternating, 3 rounds each) and run tests/bench/bench_decode
+  tail     generate a ~1 GiB backlog of 1000-row transactions on a temporary
+           MariaDB, then stream it over loopback with `sluice tail
+           --stop-at-end` against `mariadb-binlog --read-from-remote-server
+           -v` (alternating, 3 rounds each); rows/s and MB/s
 EOF
 }
 
@@ -67,10 +75,15 @@ build_release() {
 # 1000 rows from the SEQUENCE engine, with values that vary in every column
 # (NULL remarks, multi-byte text, negative amounts, millisecond times).
 generate_commission() {
-  local txns=$1 i
   mariadb_sql "CREATE DATABASE test" \
     "CREATE TABLE test.commission (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, user_id BIGINT NOT NULL, biz_type VARCHAR(32) NOT NULL, amount DECIMAL(18,2) NOT NULL, status TINYINT NOT NULL DEFAULT 0, remark VARCHAR(64) NULL, created_at DATETIME(3) NOT NULL) DEFAULT CHARSET=utf8mb4"
-  for ((i = 0; i < txns; i++)); do
+  generate_more_commission 0 "$1"
+}
+
+# generate_more_commission FIRST COUNT: transactions FIRST .. FIRST+COUNT-1.
+generate_more_commission() {
+  local first=$1 count=$2 i
+  for ((i = first; i < first + count; i++)); do
     # n = i * 1000 + seq numbers the rows 1..TXNS*1000.
     printf '%s\n' "INSERT INTO test.commission (user_id, biz_type, amount, status, remark, created_at)
 SELECT 1 + ($i * 1000 + seq) * 7919 % 200000,
@@ -177,8 +190,102 @@ bench_decode() {
   fi
 }
 
+# binlog_bytes: total size of the server's binlog files.
+binlog_bytes() {
+  mariadb_sql "SHOW BINARY LOGS" | awk '{ s += $2 } END { print s + 0 }'
+}
+
+bench_tail() {
+  local mib=${SLUICE_BENCH_TAIL_MIB:-1024} rounds=${SLUICE_BENCH_ROUNDS:-3}
+  if ! [[ $mib =~ ^[1-9][0-9]*$ && $rounds =~ ^[1-9][0-9]*$ ]]; then
+    echo "error: SLUICE_BENCH_TAIL_MIB and SLUICE_BENCH_ROUNDS must be positive integers" >&2
+    return 1
+  fi
+
+  step "Debian packages"
+  ensure_packages
+
+  step "building build-release/ (Release)"
+  build_release sluice
+  local sluice=$BUILD/src/app/sluice
+
+  step "generating a ${mib} MiB backlog (1000-row transactions) on a temporary MariaDB"
+  mariadb_start "$WORK/mariadb" --innodb-flush-log-at-trx-commit=2 \
+    --innodb-buffer-pool-size=512M
+  local password=bench-Repl-pw
+  mariadb_sql "CREATE USER repl@'127.0.0.1' IDENTIFIED BY '$password'" \
+    "GRANT REPLICATION SLAVE, REPLICATION CLIENT, SELECT ON *.* TO repl@'127.0.0.1'"
+  local first t0 t1 txns
+  first=$(mariadb_sql "SHOW MASTER STATUS" | awk '{ print $1 }')
+  t0=$(now_ns)
+  generate_commission 500
+  txns=500
+  while (($(binlog_bytes) < mib * 1048576)); do
+    generate_more_commission "$txns" 500
+    txns=$((txns + 500))
+  done
+  mariadb_sql "FLUSH BINARY LOGS"
+  t1=$(now_ns)
+  local rows bytes
+  rows=$(mariadb_sql "SELECT COUNT(*) FROM test.commission")
+  bytes=$(binlog_bytes)
+  printf '    %s rows in %s s; %s MiB of binlog from %s\n' "$rows" \
+    "$(seconds "$t0" "$t1")" \
+    "$(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1048576 }')" "$first"
+  local -a names
+  mapfile -t names < <(mariadb_sql "SHOW BINARY LOGS" |
+    awk -v f="$first" '$1 >= f { print $1 }')
+
+  step "timing, $rounds rounds each, alternating (output to /dev/null)"
+  local r s_start s_end m_start m_end
+  local -a sluice_times=() mariadb_times=()
+  for ((r = 1; r <= rounds; r++)); do
+    s_start=$(now_ns)
+    if ! SLUICE_PASSWORD=$password "$sluice" tail \
+      --master "127.0.0.1:$MARIADB_PORT" --user repl --file "$first" --pos 4 \
+      --stop-at-end --progress 0 >/dev/null 2>"$WORK/sluice.err"; then
+      echo "error: sluice tail failed:" >&2
+      tail -n 20 "$WORK/sluice.err" >&2
+      return 1
+    fi
+    s_end=$(now_ns)
+    m_start=$(now_ns)
+    if ! mariadb-binlog --no-defaults --read-from-remote-server \
+      --host=127.0.0.1 --port="$MARIADB_PORT" --user=repl \
+      --password="$password" -v "${names[@]}" \
+      >/dev/null 2>"$WORK/mariadb-binlog.err"; then
+      echo "error: mariadb-binlog failed:" >&2
+      tail -n 20 "$WORK/mariadb-binlog.err" >&2
+      return 1
+    fi
+    m_end=$(now_ns)
+    sluice_times+=("$(seconds "$s_start" "$s_end")")
+    mariadb_times+=("$(seconds "$m_start" "$m_end")")
+    printf '    round %d: sluice tail %s s, mariadb-binlog -R %s s\n' "$r" \
+      "${sluice_times[-1]}" "${mariadb_times[-1]}"
+  done
+
+  local s_med s_best m_med m_best
+  read -r s_med s_best < <(median_and_best "${sluice_times[@]}")
+  read -r m_med m_best < <(median_and_best "${mariadb_times[@]}")
+  awk -v n="$rows" -v b="$bytes" -v sm="$s_med" -v sb="$s_best" \
+    -v mm="$m_med" -v mb="$m_best" '
+    function rate(x, t) { return t > 0 ? x / t : 0 }
+    BEGIN {
+      printf "    %-32s %12s %12s %10s %10s\n", "", "rows/s best", "median",
+             "MB/s best", "median"
+      printf "    %-32s %12.0f %12.0f %10.1f %10.1f\n", "sluice tail (flat JSON)",
+             rate(n, sb), rate(n, sm), rate(b / 1e6, sb), rate(b / 1e6, sm)
+      printf "    %-32s %12.0f %12.0f %10.1f %10.1f\n", "mariadb-binlog -R -v",
+             rate(n, mb), rate(n, mm), rate(b / 1e6, mb), rate(b / 1e6, mm)
+      printf "    %-32s %11.2fx %11.2fx\n", "ratio sluice / mariadb-binlog",
+             (sb > 0 ? mb / sb : 0), (sm > 0 ? mm / sm : 0)
+    }'
+}
+
 case ${1:-} in
-  decode)
+  decode | tail)
+    cmd=$1
     shift
     if (($# > 0)); then
       usage >&2
@@ -191,8 +298,9 @@ case ${1:-} in
     }
     trap cleanup EXIT
     trap 'exit 130' INT TERM
-    bench_decode
+    "bench_$cmd"
     ;;
+
   -h | --help | help)
     usage
     ;;

@@ -410,9 +410,10 @@ int Tail::stream() {
       }
       if (!tracker->in_transaction()) {
         if (stop_requested()) return finish(0);
-        if (end_) {
-          const mysql::StartPosition now = tracker->resume_point();
-          if (position_reached(now.file, now.position, *end_)) return finish(0);
+        // Between transactions the stream's own position counts: the end
+        // may lie past the last commit (a new file's FDE, GTID_LIST, ...).
+        if (end_ && end_pos > 0 && position_reached(pos.file, end_pos, *end_)) {
+          return finish(0);
         }
       }
       progress.maybe_report(*tracker);
