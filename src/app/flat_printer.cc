@@ -20,7 +20,8 @@ FlatPrinter::FlatPrinter(const binlog::EventDecoder& decoder,
                          const mysql::FilePosition& pos, OutputBuffer& out)
     : decoder_(decoder), pos_(pos), out_(out), encoder_(false) {}
 
-Status FlatPrinter::on_gtid(const binlog::EventHeader&, std::string_view gtid) {
+Status FlatPrinter::on_gtid(const binlog::EventHeader&, std::string_view gtid,
+                            bool) {
   gtid_ = gtid == "ANONYMOUS" ? "" : std::string(gtid);
   return {};
 }

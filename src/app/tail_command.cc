@@ -50,15 +50,20 @@ void install_signal_handlers() {
 
 bool stop_requested() { return g_stop_signals.load() > 0; }
 
+// One line on stderr, whole: GTID sets and server messages can be long.
 [[gnu::format(printf, 1, 2)]] void log(const char* format, ...) {
-  std::string line = "sluice tail: ";
   va_list args;
   va_start(args, format);
-  char buf[1024];
-  std::vsnprintf(buf, sizeof buf, format, args);
+  va_list copy;
+  va_copy(copy, args);
+  const int n = std::vsnprintf(nullptr, 0, format, copy);
+  va_end(copy);
+  std::string line = "sluice tail: ";
+  const size_t prefix = line.size();
+  line.resize(prefix + static_cast<size_t>(std::max(n, 0)) + 1);
+  std::vsnprintf(line.data() + prefix, line.size() - prefix, format, args);
   va_end(args);
-  line += buf;
-  line += '\n';
+  line.back() = '\n';
   std::fputs(line.c_str(), stderr);
 }
 
@@ -109,9 +114,9 @@ class TailHandler final : public binlog::EventHandler {
   Status on_row(const binlog::RowEvent& row) override {
     return printer_.on_row(row);
   }
-  Status on_gtid(const binlog::EventHeader& header,
-                 std::string_view gtid) override {
-    return printer_.on_gtid(header, gtid);
+  Status on_gtid(const binlog::EventHeader& header, std::string_view gtid,
+                 bool begins_transaction) override {
+    return printer_.on_gtid(header, gtid, begins_transaction);
   }
   Status on_query(const binlog::EventHeader& header,
                   const binlog::QueryEvent& q, std::string_view sql) override {
@@ -281,10 +286,11 @@ int Tail::run() {
     log("%s: %s", error ? "error" : "note", p.message.c_str());
   }
   if (fatal) return 1;
+  // SHOW GRANTS does not show privileges that come through a role, so a
+  // gap here is a warning; the server itself refuses what it must.
   auto missing = ctl_->missing_replication_grants();
   if (!missing) return fail(missing.error(), 1);
-  for (const std::string& m : *missing) log("error: %s", m.c_str());
-  if (!missing->empty()) return 1;
+  for (const std::string& m : *missing) log("warning: %s", m.c_str());
   if (o_.stop_at_end) {
     auto end = ctl_->current_position();
     if (!end) return fail(end.error(), 1);
@@ -325,9 +331,14 @@ int Tail::stream() {
     }
     if (code == 0) {
       const mysql::StartPosition at = tracker->resume_point();
-      const std::string resume = at.use_gtid ? "--gtid '" + at.gtid + "'"
-                                             : "--file " + at.file + " --pos " +
-                                                   std::to_string(at.position);
+      std::string resume = at.use_gtid ? "--gtid '" + at.gtid + "'"
+                                       : "--file " + at.file + " --pos " +
+                                             std::to_string(at.position);
+      if (tracker->emitted_in_transaction() > 0) {
+        resume += " (the first " +
+                  std::to_string(tracker->emitted_in_transaction()) +
+                  " changes of the transaction there were printed already)";
+      }
       log("stopped after %llu rows, %llu transactions; resume with %s",
           static_cast<unsigned long long>(tracker->rows_forwarded()),
           static_cast<unsigned long long>(tracker->transactions()),
@@ -350,6 +361,7 @@ int Tail::stream() {
       }
       log("%s; retrying in %.2f s", opened.error().message.c_str(),
           static_cast<double>(backoff.count()) / 1000.0);
+      if (auto s = out.flush(); !s) return fail(s.error(), 2);
       sleep_unless_stopped(backoff);
       backoff = std::min(backoff * 2, o_.max_backoff);
       continue;
@@ -371,6 +383,9 @@ int Tail::stream() {
     first = false;
     stream.set_interrupt(
         [&] { return stop_requested() && !tracker->in_transaction(); });
+    // The backoff starts over once a transaction gets through: a connection
+    // that breaks on the same event every time keeps backing off.
+    const uint64_t transactions_at_open = tracker->transactions();
     for (;;) {
       auto ev = stream.next_event();
       if (!ev) {
@@ -383,19 +398,18 @@ int Tail::stream() {
         log("%s; reconnecting", e.message.c_str());
         break;
       }
-      backoff = kFirstBackoff;
       if (ev->file_changed) tracker->set_file(stream.file());
-      const Bytes data = ev->data;
-      const uint64_t end_pos = load_le(data.data() + 13, 4);
+      const uint64_t end_pos = ev->header.log_pos;
       pos.file = stream.file();
       pos.end = end_pos;
-      pos.offset = end_pos - std::min<uint64_t>(end_pos, data.size());
-      if (auto s = decoder.decode(data, *tracker); !s) {
+      pos.offset = end_pos - std::min<uint64_t>(end_pos, ev->data.size());
+      if (auto s = decoder.decode(ev->data, *tracker); !s) {
         Error e = with_context(
-            s.error(),
-            pos.file + ": offset " + std::to_string(pos.offset) + ": " +
-                binlog::event_type_name(load_u8(data.data() + 4)) + " event");
-        if (!retryable(e)) {
+            s.error(), pos.file + ": offset " + std::to_string(pos.offset) +
+                           ": " + binlog::event_type_name(ev->header.type) +
+                           " event");
+        // stdout refused a write: nothing to reconnect for.
+        if (printer.output_failed() || !retryable(e)) {
           finish(2);
           return fail(e, 2);
         }
@@ -405,6 +419,8 @@ int Tail::stream() {
           log("%s", c.error().message.c_str());
         break;
       }
+      if (tracker->transactions() != transactions_at_open)
+        backoff = kFirstBackoff;
       if (!stream.data_buffered()) {
         if (auto s = out.flush(); !s) return fail(s.error(), 2);
       }
@@ -419,6 +435,7 @@ int Tail::stream() {
       progress.maybe_report(*tracker);
     }
     stream.close();
+    if (auto s = out.flush(); !s) return fail(s.error(), 2);
     sleep_unless_stopped(backoff);
     backoff = std::min(backoff * 2, o_.max_backoff);
   }

@@ -52,6 +52,10 @@ struct MysqlGtid {
 // PREVIOUS_GTIDS as MySQL prints a GTID set ("uuid:1-5:tag:1-2,uuid2:7").
 [[nodiscard]] Result<std::string> decode_previous_gtids(Bytes body);
 
+// MariaDB GTID flags2 (sql/log_event.h Gtid_log_event::FL_STANDALONE): the
+// transaction is one statement (DDL) with no BEGIN/COMMIT around it.
+inline constexpr uint8_t kMariaGtidStandalone = 0x01;
+
 struct MariaGtid {
   uint32_t domain_id = 0;
   uint32_t server_id = 0;

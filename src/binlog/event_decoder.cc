@@ -95,6 +95,9 @@ Status EventDecoder::dispatch(const EventHeader& header, Bytes body,
   }
   const auto type = static_cast<EventType>(code);
   const uint8_t post = format_.post_header_length(code);
+  // Where the event ends in the binlog: the payload's end for its contents.
+  const EventHeader& at =
+      position_header_ != nullptr ? *position_header_ : header;
   RowsEventInfo rows_info{};
   if (rows_event_info(code, &rows_info)) {
     return decode_rows(header, rows_info, body, post, handler);
@@ -129,11 +132,11 @@ Status EventDecoder::dispatch(const EventHeader& header, Bytes body,
         SLUICE_RETURN_IF_ERROR(maria_uncompress(q.query, query_buffer_));
         sql = query_buffer_;
       }
-      return handler.on_query(header, q, as_chars(sql));
+      return handler.on_query(at, q, as_chars(sql));
     }
     case EventType::kXid: {
       SLUICE_ASSIGN_OR_RETURN(const uint64_t xid, decode_xid(body));
-      return handler.on_xid(header, xid);
+      return handler.on_xid(at, xid);
     }
     case EventType::kRotate: {
       SLUICE_ASSIGN_OR_RETURN(const RotateEvent r, decode_rotate(body, post));
@@ -144,17 +147,18 @@ Status EventDecoder::dispatch(const EventHeader& header, Bytes body,
       SLUICE_ASSIGN_OR_RETURN(
           const MysqlGtid g,
           decode_mysql_gtid(body, type == EventType::kAnonymousGtid));
-      return handler.on_gtid(header, g.text());
+      return handler.on_gtid(at, g.text(), false);
     }
     case EventType::kGtidTagged: {
       SLUICE_ASSIGN_OR_RETURN(const MysqlGtid g,
                               decode_mysql_tagged_gtid(body));
-      return handler.on_gtid(header, g.text());
+      return handler.on_gtid(at, g.text(), false);
     }
     case EventType::kMariaGtid: {
       SLUICE_ASSIGN_OR_RETURN(const MariaGtid g,
                               decode_maria_gtid(body, header.server_id));
-      return handler.on_gtid(header, g.text());
+      return handler.on_gtid(at, g.text(),
+                             (g.flags & kMariaGtidStandalone) == 0);
     }
     case EventType::kPreviousGtids:
       return decode_previous_gtids(body).map([](const std::string&) {});
@@ -166,7 +170,12 @@ Status EventDecoder::dispatch(const EventHeader& header, Bytes body,
       return decode_payload(header, body, handler);
     case EventType::kIncident:
       return incident_error(body);
+    case EventType::kXaPrepare:
+      return handler.on_xa_prepare(at);
     case EventType::kMariaStartEncryption:
+      // A server sending its encrypted binlog to a replica decrypts it and
+      // marks this event ignorable; only a file is really encrypted.
+      if (header.flags & kFlagIgnorable) return {};
       return make_error(Errc::kUnsupported,
                         "the binlog is encrypted (encrypt_binlog=ON); read it "
                         "from the server with `sluice tail` instead");
@@ -191,7 +200,6 @@ Status EventDecoder::dispatch(const EventHeader& header, Bytes body,
     case EventType::kRowsQuery:
     case EventType::kTransactionContext:
     case EventType::kViewChange:
-    case EventType::kXaPrepare:
     case EventType::kHeartbeatV2:
     case EventType::kMariaAnnotateRows:
     case EventType::kMariaBinlogCheckpoint:

@@ -22,6 +22,8 @@
 namespace sluice::binlog {
 
 // One row change. Everything it points to is valid only during the callback.
+// Inside a MySQL TRANSACTION_PAYLOAD every callback gets the payload event's
+// header (the inner events carry no positions of their own).
 struct RowEvent {
   const EventHeader* header = nullptr;  // of the event that ends the position
   const TableMap* table = nullptr;
@@ -46,12 +48,20 @@ class EventHandler {
     return {};
   }
   // Start of a transaction: its GTID text ("uuid:n", "d-s-n", "ANONYMOUS").
+  // `begins_transaction`: the GTID itself opens a multi-event transaction
+  // and no BEGIN statement follows (MariaDB's GTID without FL_STANDALONE).
   [[nodiscard]] virtual Status on_gtid(const EventHeader& /*header*/,
-                                       std::string_view /*gtid*/) {
+                                       std::string_view /*gtid*/,
+                                       bool /*begins_transaction*/) {
     return {};
   }
   [[nodiscard]] virtual Status on_xid(const EventHeader& /*header*/,
                                       uint64_t /*xid*/) {
+    return {};
+  }
+  // XA PREPARE (XA_PREPARE_LOG_EVENT): the prepared part of an XA
+  // transaction ends here; XA COMMIT follows later as its own statement.
+  [[nodiscard]] virtual Status on_xa_prepare(const EventHeader& /*header*/) {
     return {};
   }
   [[nodiscard]] virtual Status on_rotate(const EventHeader& /*header*/,

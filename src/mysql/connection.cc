@@ -93,6 +93,7 @@ struct Connection::Impl {
   explicit Impl(const ConnectOptions& o)
       : options(o),
         peer(o.host + ":" + std::to_string(o.port)),
+        reading("reading from " + peer),
         socket(io),
         buffer(kInitialReadBuffer) {}
 
@@ -193,9 +194,10 @@ struct Connection::Impl {
     return write(out, doing);
   }
 
+  // Reads one payload. `timeout` bounds silence, not the whole payload: a
+  // large event that keeps arriving never times out.
   Result<Bytes> read(std::chrono::milliseconds timeout,
                      const std::string& doing) {
-    const auto deadline = Clock::now() + timeout;
     for (;;) {
       const Bytes avail(buffer.data() + head, tail - head);
       auto framed = frame_payload(avail, seq, joined);
@@ -209,13 +211,6 @@ struct Connection::Impl {
         return tl::unexpected(with_context(framed.error(), doing));
       }
       make_room();
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          deadline - Clock::now());
-      if (left.count() <= 0) {
-        return make_error(Errc::kTimeout, doing + ": no answer from " + peer +
-                                              " within " +
-                                              seconds_text(timeout));
-      }
       auto buf = asio::buffer(buffer.data() + tail, buffer.size() - tail);
       SLUICE_ASSIGN_OR_RETURN(const size_t n,
                               run(
@@ -226,7 +221,7 @@ struct Connection::Impl {
                                       socket.async_read_some(buf, handler);
                                     }
                                   },
-                                  left, doing));
+                                  timeout, doing));
       tail += n;
     }
   }
@@ -481,6 +476,7 @@ struct Connection::Impl {
   ConnectOptions options;
   std::function<bool()> interrupt;
   std::string peer;
+  std::string reading;  // "reading from <peer>", made once
   asio::io_context io;
   tcp::socket socket;
   std::optional<asio::ssl::context> ssl_context;
@@ -523,7 +519,7 @@ Status Connection::send_command(Bytes payload) {
 }
 
 Result<Bytes> Connection::read_payload(std::chrono::milliseconds timeout) {
-  return impl_->read(timeout, "reading from " + impl_->peer);
+  return impl_->read(timeout, impl_->reading);
 }
 
 Result<Bytes> Connection::read_payload() {

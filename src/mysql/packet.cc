@@ -31,33 +31,44 @@ uint8_t append_packets(Bytes payload, uint8_t seq,
 
 Result<FramedPayload> frame_payload(Bytes in, uint8_t seq,
                                     std::vector<std::byte>& joined) {
+  // First walk the headers: a payload is joined (copied) only once all of
+  // its packets are here, so a 1 GiB event arriving in pieces costs one copy.
   size_t pos = 0;
-  bool multi = false;
-  joined.clear();
-  for (;;) {
+  size_t parts = 0;
+  size_t total = 0;
+  for (uint8_t s = seq;; ++s) {
     if (in.size() - pos < kPacketHeaderSize) {
       return make_error(Errc::kTruncated, "packet header incomplete");
     }
     const size_t length = load_le(in.data() + pos, 3);
     const uint8_t got_seq = load_u8(in.data() + pos + 3);
-    if (got_seq != seq) {
+    if (got_seq != s) {
       return make_error(Errc::kCorrupt,
                         "packet sequence id " + std::to_string(got_seq) +
-                            " where " + std::to_string(seq) +
+                            " where " + std::to_string(s) +
                             " was expected; the connection is out of step");
     }
     if (in.size() - pos - kPacketHeaderSize < length) {
       return make_error(Errc::kTruncated, "packet payload incomplete");
     }
-    const Bytes part = in.subspan(pos + kPacketHeaderSize, length);
     pos += kPacketHeaderSize + length;
-    ++seq;
-    if (length < kMaxPacketPayload && !multi)
-      return FramedPayload{part, pos, seq};
-    joined.insert(joined.end(), part.begin(), part.end());
-    multi = true;
-    if (length < kMaxPacketPayload) return FramedPayload{joined, pos, seq};
+    total += length;
+    ++parts;
+    if (length < kMaxPacketPayload) break;
   }
+  const auto next = static_cast<uint8_t>(seq + parts);
+  if (parts == 1) {
+    return FramedPayload{in.subspan(kPacketHeaderSize, total), pos, next};
+  }
+  joined.clear();
+  joined.reserve(total);
+  for (size_t at = 0; at < pos;) {
+    const size_t length = load_le(in.data() + at, 3);
+    const Bytes part = in.subspan(at + kPacketHeaderSize, length);
+    joined.insert(joined.end(), part.begin(), part.end());
+    at += kPacketHeaderSize + length;
+  }
+  return FramedPayload{joined, pos, next};
 }
 
 }  // namespace sluice::mysql

@@ -6,6 +6,7 @@
 #include "binlog/control_events.h"
 #include "binlog/event_header.h"
 #include "binlog/event_type.h"
+#include "binlog/format_description.h"
 #include "mysql/gtid_set.h"
 #include "mysql/replication_commands.h"
 #include "mysql/server_response.h"
@@ -40,7 +41,7 @@ std::string replica_uuid(uint32_t server_id) {
 
 Error with_hint(Error e, const StartPosition& start) {
   if (e.code != Errc::kRefused) return e;
-  if (e.message.find(" 1236") != std::string::npos) {
+  if (e.message.find("error 1236") != std::string::npos) {
     e.message += start.use_gtid
                      ? "; the GTID position '" + start.gtid +
                            "' is not in the server's binlogs (purged, or "
@@ -111,6 +112,11 @@ Result<std::unique_ptr<ReplicaStream>> ReplicaStream::open(
   if (auto s = stream->start_dump(start); !s) {
     return tl::unexpected(with_hint(std::move(s.error()), start));
   }
+  // The server answers a bad start position with an ERR instead of the
+  // first event: read it here so that open() reports it.
+  auto first = stream->read_event();
+  if (!first) return tl::unexpected(with_hint(std::move(first.error()), start));
+  stream->first_ = *first;
   return stream;
 }
 
@@ -166,6 +172,15 @@ Status ReplicaStream::start_dump(const StartPosition& start) {
 }
 
 Result<StreamEvent> ReplicaStream::next_event() {
+  if (first_) {
+    StreamEvent e = *first_;
+    first_.reset();
+    return e;
+  }
+  return read_event();
+}
+
+Result<StreamEvent> ReplicaStream::read_event() {
   const auto silence = 3 * options_.heartbeat_period;
   for (;;) {
     SLUICE_ASSIGN_OR_RETURN(const Bytes payload,
@@ -196,7 +211,19 @@ Result<StreamEvent> ReplicaStream::next_event() {
         type == binlog::EventType::kHeartbeatV2) {
       continue;
     }
-    if (type == binlog::EventType::kFormatDescription) seen_format_ = true;
+    if (!pending_file_.empty()) {
+      // The previous event was the ROTATE that ended the old file.
+      file_ = std::move(pending_file_);
+      pending_file_.clear();
+      file_changed_ = true;
+    }
+    if (type == binlog::EventType::kFormatDescription) {
+      seen_format_ = true;
+      // Each file says for itself whether its events carry checksums.
+      SLUICE_ASSIGN_OR_RETURN(const binlog::ChecksumAlg alg,
+                              binlog::format_description_checksum(event));
+      checksums_ = alg == binlog::ChecksumAlg::kCrc32;
+    }
     if (type == binlog::EventType::kRotate) {
       const size_t trailer = checksums_ ? binlog::kChecksumSize : 0;
       if (event.size() < binlog::kEventHeaderSize + trailer) {
@@ -209,17 +236,18 @@ Result<StreamEvent> ReplicaStream::next_event() {
                         event.size() - binlog::kEventHeaderSize - trailer);
       SLUICE_ASSIGN_OR_RETURN(const binlog::RotateEvent rotate,
                               binlog::decode_rotate(body, 8));
-      file_ = rotate.next_file;
-      file_changed_ = true;
       // The dump thread's own ROTATE (and anything before the first FDE)
       // only names the file; it is not part of the binlog.
       if ((header.flags & kFlagArtificial) || header.log_pos == 0 ||
           !seen_format_) {
+        file_ = rotate.next_file;
+        file_changed_ = true;
         continue;
       }
-      return StreamEvent{event, false};
+      // A real ROTATE still belongs to the old file; the next event does not.
+      pending_file_ = rotate.next_file;
     }
-    StreamEvent out{event, file_changed_};
+    StreamEvent out{event, header, file_changed_};
     file_changed_ = false;
     return out;
   }

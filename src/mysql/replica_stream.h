@@ -10,8 +10,10 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
+#include "binlog/event_header.h"
 #include "common/bytes.h"
 #include "common/error.h"
 #include "mysql/connection.h"
@@ -39,6 +41,7 @@ struct ReplicaOptions {
 
 struct StreamEvent {
   Bytes data;  // one whole event: header, body, checksum trailer if any
+  binlog::EventHeader header;
   // The stream moved to a new binlog file (file() names it) since the
   // previous event.
   bool file_changed = false;
@@ -83,13 +86,18 @@ class ReplicaStream {
   ReplicaStream(std::unique_ptr<Connection> connection,
                 const ReplicaOptions& options, bool checksums);
   [[nodiscard]] Status start_dump(const StartPosition& start);
+  [[nodiscard]] Result<StreamEvent> read_event();
 
   std::unique_ptr<Connection> connection_;
   ReplicaOptions options_;
-  bool checksums_;  // the server appends CRC32 trailers to events
+  bool checksums_;  // the current file's events end in CRC32 trailers
   bool seen_format_ = false;
   bool file_changed_ = false;
   std::string file_;
+  std::string pending_file_;  // named by a real ROTATE, current after it
+  // The first event, read by open() (its view stays valid: nothing is read
+  // before next_event() hands it out).
+  std::optional<StreamEvent> first_;
 };
 
 }  // namespace sluice::mysql

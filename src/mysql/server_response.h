@@ -43,7 +43,8 @@ struct ServerError {
 
 // Turns a server error into an Error: kRefused for the errors that repeating
 // the request cannot cure (access denied, missing privilege, binlog position
-// gone: 1044, 1045, 1130, 1142, 1227, 1236, 1251, 1698), kIo otherwise.
+// gone, account locked or expired, TLS required: see kRefusalCodes in the
+// .cc), kIo otherwise.
 // `doing` says what sluice was doing ("authenticating as repl").
 [[nodiscard]] Error server_error(const ServerError& e,
                                  const std::string& doing);

@@ -14,14 +14,33 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
+bool starts_with_words(std::string_view s, std::string_view words) {
+  if (s.size() < words.size()) return false;
+  for (size_t i = 0; i < words.size(); ++i) {
+    if (std::toupper(static_cast<unsigned char>(s[i])) != words[i])
       return false;
   }
-  return true;
+  return s.size() == words.size() ||
+         !std::isalnum(static_cast<unsigned char>(s[words.size()]));
+}
+
+enum class Boundary { kNone, kBegin, kEnd };
+
+// How a statement bounds a transaction. ROLLBACK TO SAVEPOINT does not end
+// one; XA COMMIT ... ONE PHASE does (two-phase XA ends at XA PREPARE).
+Boundary boundary_of(std::string_view sql) {
+  const std::string_view s = trim(sql);
+  if (starts_with_words(s, "BEGIN") || starts_with_words(s, "XA START") ||
+      starts_with_words(s, "XA BEGIN"))
+    return Boundary::kBegin;
+  if (starts_with_words(s, "COMMIT") || starts_with_words(s, "XA COMMIT") ||
+      starts_with_words(s, "XA ROLLBACK"))
+    return Boundary::kEnd;
+  if (starts_with_words(s, "ROLLBACK") &&
+      !starts_with_words(s, "ROLLBACK TO") &&
+      !starts_with_words(s, "ROLLBACK WORK TO"))
+    return Boundary::kEnd;
+  return Boundary::kNone;
 }
 
 }  // namespace
@@ -58,10 +77,8 @@ mysql::StartPosition ResumeTracker::resume_point() const {
 }
 
 void ResumeTracker::reconnected() {
-  // The new stream starts at the open transaction's first event again.
-  rows_to_skip_ = rows_in_transaction_;
-  rows_in_transaction_ = 0;
   in_transaction_ = false;
+  seen_ = 0;
   pending_gtid_.clear();
 }
 
@@ -69,41 +86,75 @@ std::string ResumeTracker::committed_text() const {
   return committed_file_ + ":" + std::to_string(committed_pos_);
 }
 
+bool ResumeTracker::replayed() {
+  in_transaction_ = true;
+  if (seen_ < emitted_) {
+    ++seen_;
+    return true;
+  }
+  return false;
+}
+
+template <class Forward>
+Status ResumeTracker::item(Forward forward) {
+  if (replayed()) return {};
+  SLUICE_RETURN_IF_ERROR(forward());
+  // Counted once forwarded: an item the consumer refused is not skipped.
+  emitted_ = ++seen_;
+  if (emitted_ == 1) emitted_gtid_ = pending_gtid_;
+  return {};
+}
+
 Status ResumeTracker::on_row(const binlog::RowEvent& row) {
   last_event_time_ = row.header->timestamp;
-  in_transaction_ = true;
-  ++rows_in_transaction_;
-  if (rows_to_skip_ > 0) {
-    --rows_to_skip_;
+  return item([&]() -> Status {
+    SLUICE_RETURN_IF_ERROR(next_->on_row(row));
+    ++rows_forwarded_;
     return {};
-  }
-  ++rows_forwarded_;
-  return next_->on_row(row);
+  });
 }
 
 Status ResumeTracker::on_query(const binlog::EventHeader& header,
                                const binlog::QueryEvent& query,
                                std::string_view sql) {
   last_event_time_ = header.timestamp;
-  const std::string_view s = trim(sql);
-  if (iequals(s, "BEGIN")) {
+  const Boundary b = boundary_of(sql);
+  if (b == Boundary::kBegin) {
     in_transaction_ = true;
-    rows_in_transaction_ = 0;
     return next_->on_query(header, query, sql);
   }
+  if (b == Boundary::kEnd && in_transaction_) {
+    SLUICE_RETURN_IF_ERROR(next_->on_query(header, query, sql));
+    return commit(header);
+  }
+  if (in_transaction_) {
+    // A statement inside a transaction (SAVEPOINT, MariaDB's CREATE of a
+    // CREATE ... SELECT): an item like a row.
+    return item([&] { return next_->on_query(header, query, sql); });
+  }
+  // Outside a transaction a statement is its own transaction.
   SLUICE_RETURN_IF_ERROR(next_->on_query(header, query, sql));
-  // Inside a transaction only COMMIT or ROLLBACK end it (SAVEPOINT and
-  // ROLLBACK TO do not); outside one, a statement is its own transaction.
-  if (in_transaction_ && !iequals(s, "COMMIT") && !iequals(s, "ROLLBACK"))
-    return {};
   return commit(header);
 }
 
 Status ResumeTracker::on_gtid(const binlog::EventHeader& header,
-                              std::string_view gtid) {
+                              std::string_view gtid, bool begins_transaction) {
   last_event_time_ = header.timestamp;
   pending_gtid_ = gtid == "ANONYMOUS" ? "" : std::string(gtid);
-  return next_->on_gtid(header, gtid);
+  if (emitted_ > 0 && !emitted_gtid_.empty() &&
+      pending_gtid_ != emitted_gtid_) {
+    return make_error(
+        Errc::kCorrupt,
+        "after reconnecting at " + committed_text() + " the server sent " +
+            (pending_gtid_.empty() ? "a transaction without GTID"
+                                   : "transaction " + pending_gtid_) +
+            " first, not " + emitted_gtid_ + " of which " +
+            std::to_string(emitted_) +
+            " changes were already emitted: the server's binlog is not the "
+            "one sluice was reading (failover without GTIDs?)");
+  }
+  if (begins_transaction) in_transaction_ = true;
+  return next_->on_gtid(header, gtid, begins_transaction);
 }
 
 Status ResumeTracker::on_xid(const binlog::EventHeader& header, uint64_t xid) {
@@ -112,31 +163,46 @@ Status ResumeTracker::on_xid(const binlog::EventHeader& header, uint64_t xid) {
   return commit(header);
 }
 
+Status ResumeTracker::on_xa_prepare(const binlog::EventHeader& header) {
+  last_event_time_ = header.timestamp;
+  SLUICE_RETURN_IF_ERROR(next_->on_xa_prepare(header));
+  return commit(header);
+}
+
 Status ResumeTracker::on_rotate(const binlog::EventHeader& header,
                                 const binlog::RotateEvent& rotate) {
-  return next_->on_rotate(header, rotate);
+  SLUICE_RETURN_IF_ERROR(next_->on_rotate(header, rotate));
+  // Between transactions the next file's start is as good a place to
+  // resume as the old file's end, and survives PURGE of the old file.
+  if (!in_transaction()) {
+    committed_file_ = rotate.next_file;
+    committed_pos_ = rotate.position;
+  }
+  return {};
 }
 
 Status ResumeTracker::commit(const binlog::EventHeader& header) {
-  if (rows_to_skip_ > 0) {
+  if (seen_ < emitted_) {
     return make_error(
         Errc::kCorrupt,
         "after reconnecting at " + committed_text() +
-            ", the transaction there has " +
-            std::to_string(rows_in_transaction_) + " rows, fewer than the " +
-            std::to_string(rows_in_transaction_ + rows_to_skip_) +
+            ", the transaction there has " + std::to_string(seen_) +
+            " changes, fewer than the " + std::to_string(emitted_) +
             " already emitted from it: the server's binlog changed under "
             "sluice (failover to a different server without GTIDs?)");
   }
   committed_file_ = file_;
-  committed_pos_ = header.log_pos;
+  // Events the dump thread makes up carry no position; keep the last one.
+  if (header.log_pos != 0) committed_pos_ = header.log_pos;
   if (!pending_gtid_.empty() && use_gtid_) {
     SLUICE_RETURN_IF_ERROR(mariadb_ ? maria_gtids_.update(pending_gtid_)
                                     : mysql_gtids_.add(pending_gtid_));
   }
   pending_gtid_.clear();
+  emitted_gtid_.clear();
   in_transaction_ = false;
-  rows_in_transaction_ = 0;
+  emitted_ = 0;
+  seen_ = 0;
   ++transactions_;
   return {};
 }

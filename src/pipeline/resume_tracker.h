@@ -31,10 +31,17 @@ class ResumeTracker final : public binlog::EventHandler {
   // Where to reconnect: after the last complete transaction. Call
   // reconnected() once the new stream is open.
   [[nodiscard]] mysql::StartPosition resume_point() const;
-  // Arms the skipping of the open transaction's rows already forwarded.
+  // The new stream starts at the open transaction's first event again: the
+  // items already forwarded from it will be passed over.
   void reconnected();
 
-  [[nodiscard]] bool in_transaction() const { return in_transaction_; }
+  // True from a transaction's first event to its end, and after a
+  // reconnect until the items already forwarded have been seen again.
+  [[nodiscard]] bool in_transaction() const {
+    return in_transaction_ || emitted_ > 0;
+  }
+  // Changes of the open transaction already forwarded (in any connection).
+  [[nodiscard]] uint64_t emitted_in_transaction() const { return emitted_; }
   [[nodiscard]] uint64_t rows_forwarded() const { return rows_forwarded_; }
   [[nodiscard]] uint64_t transactions() const { return transactions_; }
   // "file:pos" of the last complete transaction's end.
@@ -49,15 +56,21 @@ class ResumeTracker final : public binlog::EventHandler {
   Status on_query(const binlog::EventHeader& header,
                   const binlog::QueryEvent& query,
                   std::string_view sql) override;
-  Status on_gtid(const binlog::EventHeader& header,
-                 std::string_view gtid) override;
+  Status on_gtid(const binlog::EventHeader& header, std::string_view gtid,
+                 bool begins_transaction) override;
   Status on_xid(const binlog::EventHeader& header, uint64_t xid) override;
+  Status on_xa_prepare(const binlog::EventHeader& header) override;
   Status on_rotate(const binlog::EventHeader& header,
                    const binlog::RotateEvent& rotate) override;
 
  private:
   ResumeTracker(binlog::EventHandler& next, bool mariadb)
       : next_(&next), mariadb_(mariadb) {}
+  // Whether the open transaction's next item was forwarded before a
+  // reconnect (and is to be passed over now); counts it either way.
+  [[nodiscard]] bool replayed();
+  template <class Forward>
+  [[nodiscard]] Status item(Forward forward);
   [[nodiscard]] Status commit(const binlog::EventHeader& header);
 
   binlog::EventHandler* next_;  // borrowed; outlives the tracker
@@ -66,13 +79,16 @@ class ResumeTracker final : public binlog::EventHandler {
   mysql::MysqlGtidSet mysql_gtids_;
   mysql::MariaDbGtidPos maria_gtids_;
   std::string pending_gtid_;  // of the open transaction
+  std::string emitted_gtid_;  // of the transaction items were emitted from
 
   std::string file_;            // the stream's current file
   std::string committed_file_;  // end of the last complete transaction
   uint64_t committed_pos_ = 4;
   bool in_transaction_ = false;
-  uint64_t rows_in_transaction_ = 0;  // forwarded since its start
-  uint64_t rows_to_skip_ = 0;         // after a reconnect
+  // Items (rows, statements) of the open transaction: forwarded so far in
+  // all connections, and seen in this one.
+  uint64_t emitted_ = 0;
+  uint64_t seen_ = 0;
   uint64_t rows_forwarded_ = 0;
   uint64_t transactions_ = 0;
   uint32_t last_event_time_ = 0;

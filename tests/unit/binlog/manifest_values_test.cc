@@ -35,7 +35,8 @@ struct Change {
 
 class Collector final : public binlog::EventHandler {
  public:
-  Status on_gtid(const binlog::EventHeader&, std::string_view gtid) override {
+  Status on_gtid(const binlog::EventHeader&, std::string_view gtid,
+                 bool) override {
     gtid_ = gtid;
     return {};
   }

@@ -5,11 +5,13 @@
 // uninterrupted pass: none missing, none twice.
 #include "pipeline/resume_tracker.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 
 #include "binlog/event_framing.h"
+#include "binlog/event_header.h"
 #include "support/test_files.h"
 
 namespace sluice::pipeline {
@@ -96,6 +98,100 @@ TEST_CASE("resume after a loss at any event repeats and loses nothing",
   check_every_cut("mariadb1011_bulk_split_rows_multidomain.binlog");
   // 60 transactions of an application, several tables each, MySQL 5.7.
   check_every_cut("mysql57_app_data_crc32.binlog");
+}
+
+TEST_CASE("two losses within one transaction still repeat nothing",
+          "[resume]") {
+  const std::vector<std::byte> file = testing::read_file(
+      testing::binlog_path("mariadb1011_bulk_split_rows_multidomain.binlog"));
+  const std::vector<Event> events = events_of(file);
+  const std::vector<std::string> want = uninterrupted(events);
+  const auto from = [&](uint64_t position) {
+    size_t i = 0;
+    while (i < events.size() && events[i].offset < position) ++i;
+    return i;
+  };
+  for (size_t cut1 = 1; cut1 < events.size(); cut1 += 3) {
+    for (size_t again = 0; again < 6; ++again) {
+      INFO("lost after event " << cut1 << ", then after " << again
+                               << " events of the replay");
+      RowLog log;
+      binlog::EventDecoder decoder;
+      auto tracker = ResumeTracker::create(log, file_start(), true);
+      REQUIRE(tracker);
+      for (size_t i = 0; i < cut1; ++i)
+        REQUIRE(decoder.decode(events[i].data, *tracker));
+      for (int loss = 0; loss < 2; ++loss) {
+        // Past the final ROTATE the resume point is the next (empty) file.
+        if (tracker->resume_point().file != "f") break;
+        const uint64_t resume = tracker->resume_point().position;
+        tracker->reconnected();
+        REQUIRE(decoder.decode(events[0].data, *tracker));
+        size_t i = from(resume);
+        const size_t stop =
+            loss == 0 ? std::min(i + again, events.size()) : events.size();
+        for (; i < stop; ++i) REQUIRE(decoder.decode(events[i].data, *tracker));
+      }
+      const auto diff =
+          std::mismatch(log.rows.begin(), log.rows.end(), want.begin(),
+                        want.end());
+      INFO(log.rows.size() << " rows, want " << want.size()
+                           << "; first difference at "
+                           << (diff.first - log.rows.begin()));
+      REQUIRE(log.rows == want);
+    }
+  }
+}
+
+TEST_CASE("MySQL TRANSACTION_PAYLOAD: the payload's end is the position",
+          "[resume]") {
+  const std::vector<std::byte> file = testing::read_file(
+      testing::binlog_path("mysql80_trx_compression_zstd.binlog"));
+  RowLog log;
+  binlog::EventDecoder decoder;
+  auto tracker = ResumeTracker::create(log, file_start(), false);
+  REQUIRE(tracker);
+  bool saw_payload = false;
+  for (const Event& e : events_of(file)) {
+    REQUIRE(decoder.decode(e.data, *tracker));
+    auto h = binlog::decode_event_header(e.data);
+    REQUIRE(h);
+    if (h->type == 40) {
+      saw_payload = true;
+      CHECK_FALSE(tracker->in_transaction());
+      CHECK(tracker->resume_point().position == e.offset + e.data.size());
+    }
+  }
+  CHECK(saw_payload);
+  CHECK(log.rows.size() > 0);
+}
+
+TEST_CASE("XA PREPARE ends the prepared part; MariaDB GTIDs open transactions",
+          "[resume]") {
+  const std::vector<std::byte> file = testing::read_file(
+      testing::binlog_path("mariadb1011_checksum_none_stmt_minimal_xa.binlog"));
+  RowLog log;
+  binlog::EventDecoder decoder;
+  auto tracker = ResumeTracker::create(log, file_start(), true);
+  REQUIRE(tracker);
+  bool saw_prepare = false;
+  for (const Event& e : events_of(file)) {
+    REQUIRE(decoder.decode(e.data, *tracker));
+    auto h = binlog::decode_event_header(e.data);
+    REQUIRE(h);
+    if (h->type == 38) {  // XA_PREPARE_LOG_EVENT
+      saw_prepare = true;
+      CHECK_FALSE(tracker->in_transaction());
+      CHECK(tracker->resume_point().position == e.offset + e.data.size());
+    }
+    if (h->type == 162) {  // MariaDB GTID
+      // Standalone (DDL) GTIDs do not open one; the others do.
+      const uint8_t flags = static_cast<uint8_t>(e.data[19 + 12]);
+      CHECK(tracker->in_transaction() == ((flags & 1) == 0));
+    }
+  }
+  CHECK(saw_prepare);
+  CHECK_FALSE(tracker->in_transaction());
 }
 
 TEST_CASE("a resumed transaction with fewer rows than were emitted is an error",
