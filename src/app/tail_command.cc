@@ -208,6 +208,8 @@ mysql::ReplicaOptions replica_options(const TailOptions& o,
   r.connection.tls_mode = o.tls_mode;
   r.connection.tls_ca_file = o.tls_ca;
   r.connection.server_public_key_file = o.server_public_key;
+  r.connection.get_server_public_key = o.get_server_public_key;
+  r.connection.interrupt = [] { return stop_requested(); };
   r.connection.connect_timeout = o.connect_timeout;
   r.connection.io_timeout = std::max(o.connect_timeout, 3 * o.heartbeat);
   r.server_id = server_id;
@@ -219,6 +221,30 @@ int fail(const Error& e, int code) {
   log("%s", e.message.c_str());
   return code;
 }
+
+// information_schema through the control connection, which is renewed
+// once when it was lost (server restart, wait_timeout): a schema lookup
+// then costs a reconnect of that connection only, not of the stream.
+class RenewingSchemaSource final : public schema::SchemaSource {
+ public:
+  RenewingSchemaSource(schema::SchemaSource& inner,
+                       std::function<Status()> renew)
+      : inner_(inner), renew_(std::move(renew)) {}
+
+  Result<std::optional<schema::TableSchema>> load(
+      std::string_view schema, std::string_view table) override {
+    auto loaded = inner_.load(schema, table);
+    if (loaded || loaded.error().code != Errc::kIo) return loaded;
+    log("control connection lost (%s); reconnecting it",
+        loaded.error().message.c_str());
+    SLUICE_RETURN_IF_ERROR(renew_());
+    return inner_.load(schema, table);
+  }
+
+ private:
+  schema::SchemaSource& inner_;
+  std::function<Status()> renew_;
+};
 
 // Everything `tail` holds while it runs.
 class Tail {
@@ -308,7 +334,9 @@ int Tail::stream() {
   const uint32_t server_id =
       o_.server_id ? *o_.server_id : derive_server_id(*ctl_, info_.server_id);
 
-  schema::InformationSchemaSource source(*ctl_);
+  schema::InformationSchemaSource information_schema(*ctl_);
+  RenewingSchemaSource source(information_schema,
+                              [this] { return connect_control(); });
   schema::SchemaCache cache(source);
   pipeline::TableResolver resolver(*filter, &cache);
   OutputBuffer out(STDOUT_FILENO);
@@ -355,6 +383,7 @@ int Tail::stream() {
     }
     auto opened = mysql::ReplicaStream::open(ropts, tracker->resume_point());
     if (!opened) {
+      if (opened.error().code == Errc::kCancelled) return finish(0);
       if (first || !retryable(opened.error())) {
         finish(1);
         return fail(opened.error(), first ? 1 : 2);

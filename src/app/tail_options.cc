@@ -84,6 +84,10 @@ Result<TailOptions> parse_tail_options(std::span<const std::string> args) {
       o.stop_at_end = true;
       continue;
     }
+    if (flag == "--get-server-public-key") {
+      o.get_server_public_key = true;
+      continue;
+    }
     if (!flag.starts_with("--")) {
       return usage("unexpected argument '" + flag + "'");
     }
@@ -211,7 +215,10 @@ void print_tail_help() {
       "  --tls-ca FILE        CA certificate (PEM) for the verify modes\n"
       "  --server-public-key FILE\n"
       "                       RSA key (PEM) for caching_sha2_password without\n"
-      "                       TLS; by default it is asked from the server\n"
+      "                       TLS\n"
+      "  --get-server-public-key\n"
+      "                       or ask the server for that key (trusting the\n"
+      "                       network not to swap it)\n"
       "  --heartbeat SECONDS  server heartbeat period (default 5); silence "
       "for\n"
       "                       three periods means the connection is dead\n"

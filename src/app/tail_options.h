@@ -33,6 +33,7 @@ struct TailOptions {
   mysql::TlsMode tls_mode = mysql::TlsMode::kPreferred;
   std::string tls_ca;
   std::string server_public_key;
+  bool get_server_public_key = false;
   bool stop_at_end = false;
   bool help = false;
 };

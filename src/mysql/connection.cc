@@ -92,6 +92,7 @@ const char* tls_mode_name(TlsMode mode) {
 struct Connection::Impl {
   explicit Impl(const ConnectOptions& o)
       : options(o),
+        interrupt(o.interrupt),
         peer(o.host + ":" + std::to_string(o.port)),
         reading("reading from " + peer),
         socket(io),
@@ -99,9 +100,12 @@ struct Connection::Impl {
 
   // Runs one asynchronous operation to completion or until `timeout`;
   // `initiate` receives the completion handler (error_code, size_t).
+  // On timeout or interrupt the socket is closed, which aborts socket
+  // operations; `cancel` aborts anything else (a name lookup).
   template <class Initiate>
   Result<size_t> run(Initiate&& initiate, std::chrono::milliseconds timeout,
-                     const std::string& doing) {
+                     const std::string& doing,
+                     const std::function<void()>& cancel = {}) {
     if (broken) {
       return make_error(Errc::kIo, doing + ": the connection to " + peer +
                                        " is already broken");
@@ -126,6 +130,7 @@ struct Connection::Impl {
       }
     }
     if (!outcome) {
+      if (cancel) cancel();
       boost::system::error_code ignored;
       socket.close(ignored);  // aborts the pending operation
       io.restart();
@@ -161,7 +166,8 @@ struct Connection::Impl {
                 handler(ec, 0);
               });
         },
-        options.connect_timeout, "resolving " + options.host));
+        options.connect_timeout, "resolving " + options.host,
+        [&resolver] { resolver.cancel(); }));
     SLUICE_RETURN_IF_ERROR(run(
         [&](auto handler) {
           asio::async_connect(
@@ -347,6 +353,16 @@ struct Connection::Impl {
       return send(clear, doing);
     }
     std::string pem;
+    if (options.server_public_key_file.empty() &&
+        !options.get_server_public_key) {
+      return make_error(
+          Errc::kRefused,
+          doing +
+              ": caching_sha2_password needs the password sent in full, and "
+              "without TLS that needs the server's RSA public key: use TLS "
+              "(--tls-mode required), --server-public-key FILE, or "
+              "--get-server-public-key to accept the key the server sends");
+    }
     if (!options.server_public_key_file.empty()) {
       SLUICE_ASSIGN_OR_RETURN(pem,
                               read_text_file(options.server_public_key_file,

@@ -43,9 +43,15 @@ struct ConnectOptions {
   Secret password;
   TlsMode tls_mode = TlsMode::kPreferred;
   std::string tls_ca_file;  // PEM; required by the verify modes
-  // PEM public key for caching_sha2_password's full authentication over
-  // plain TCP; when empty the key is requested from the server.
+  // caching_sha2_password's full authentication over plain TCP encrypts
+  // the password with the server's RSA key: this PEM file, or (only when
+  // get_server_public_key is set, as with MySQL's client) the key the
+  // server sends on request, which an attacker in the path could replace.
   std::string server_public_key_file;
+  bool get_server_public_key = false;
+  // Asked every 100 ms while waiting for the peer, from the first connect
+  // on; true ends the wait with kCancelled (see Connection::set_interrupt).
+  std::function<bool()> interrupt;
   std::chrono::milliseconds connect_timeout{10'000};
   std::chrono::milliseconds io_timeout{30'000};
 };

@@ -4,6 +4,7 @@
 #include <mysql.h>
 #include <mysqld_error.h>
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <mutex>
@@ -192,7 +193,21 @@ Error ControlConnection::last_error(std::string_view sql) const {
                      "; grant the privilege the server names to the "
                      "user in canal.instance.dbUsername"};
   }
-  if (code >= CR_MIN_ERROR && code <= CR_MAX_ERROR) {
+  // Client-side errors (lost connection, server gone) and the server errors
+  // of a session that ended or a statement that may succeed when repeated.
+  constexpr unsigned kTransient[] = {
+      1053,                    // ER_SERVER_SHUTDOWN
+      1152,                    // ER_ABORTING_CONNECTION
+      1158, 1159, 1160, 1161,  // ER_NET_READ/WRITE errors and timeouts
+      1205,                    // ER_LOCK_WAIT_TIMEOUT
+      1213,                    // ER_LOCK_DEADLOCK
+      1317,                    // ER_QUERY_INTERRUPTED
+      1927,                    // ER_CONNECTION_KILLED (MariaDB)
+      4031,                    // ER_CLIENT_INTERACTION_TIMEOUT (MySQL 8.0.24+)
+  };
+  if ((code >= CR_MIN_ERROR && code <= CR_MAX_ERROR) ||
+      std::find(std::begin(kTransient), std::end(kTransient), code) !=
+          std::end(kTransient)) {
     return Error{Errc::kIo, std::move(message)};
   }
   return Error{Errc::kUnsupported, std::move(message)};

@@ -339,6 +339,31 @@ TEST_CASE("tail: DDL with MINIMAL metadata - live and from a stale backlog",
   CHECK(late.line_count() == 0);
 }
 
+TEST_CASE("tail: MINIMAL metadata across a server restart", "[tail][ddl]") {
+  auto server = start_commission_server({"--binlog-row-metadata=MINIMAL"});
+  TailProcess tail(*server, {"--max-backoff", "1"});
+  REQUIRE(tail.wait_for_err("streaming from", 20s));
+  Writer writer(*server, 5, 1);
+  writer.insert(2);
+  REQUIRE(tail.wait_for_lines(2, 30s));
+  server->restart();
+  // The definition changes after the restart: its lookup needs a control
+  // connection, which the restart broke.
+  server->execute("ALTER TABLE test.commission ADD COLUMN extra INT NULL");
+  server->execute(
+      "INSERT INTO test.commission VALUES (100, 1, 'order', 1.00, "
+      "NULL, " +
+      created(100) + ", 42)");
+  REQUIRE(tail.wait_for_lines(4, 60s));  // 2 rows, the ALTER, 1 row
+  INFO("stderr:\n" << tail.err());
+  const auto lines = parse_flat_lines(tail.out());
+  REQUIRE(lines.size() == 4);
+  CHECK(lines[2].type == "ALTER");
+  CHECK(lines[3].data.at(0).at("extra") == "42");
+  CHECK(lines[3].data.at(0).at("id") == "100");
+  CHECK(exit_code(tail.stop(10s)) == 0);
+}
+
 // A CA and a server certificate for 127.0.0.1 made with the openssl tool.
 std::string make_certificates(const std::string& dir, const std::string& ca) {
   const auto openssl = find_program("openssl");
