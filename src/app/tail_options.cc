@@ -1,8 +1,9 @@
 #include "app/tail_options.h"
 
-#include <charconv>
 #include <cstdio>
 #include <cstdlib>
+
+#include "common/text.h"
 
 namespace sluice::app {
 namespace {
@@ -12,13 +13,10 @@ tl::unexpected<Error> usage(const std::string& message) {
 }
 
 template <class T>
-Result<T> parse_number(const std::string& flag, std::string_view text, T min,
-                       T max) {
+Result<T> parse_flag_number(const std::string& flag, std::string_view text,
+                            T min, T max) {
   T v{};
-  const auto [end, ec] =
-      std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || end != text.data() + text.size() || v < min ||
-      v > max) {
+  if (!parse_number(text, v) || v < min || v > max) {
     return usage(flag + " wants a whole number from " + std::to_string(min) +
                  " to " + std::to_string(max) + ", not '" + std::string(text) +
                  "'");
@@ -53,6 +51,8 @@ Status parse_master(std::string_view text, TailOptions& o) {
         return usage("--master '" + std::string(text) + "': expected :PORT");
       port = text.substr(close + 2);
     }
+  } else if (text.find(':') != text.rfind(':')) {
+    host = text;  // a bare IPv6 address; its port needs [brackets]:PORT
   } else if (const size_t colon = text.rfind(':');
              colon != std::string_view::npos) {
     host = text.substr(0, colon);
@@ -62,7 +62,7 @@ Status parse_master(std::string_view text, TailOptions& o) {
   o.host = host;
   if (!port.empty()) {
     SLUICE_ASSIGN_OR_RETURN(
-        o.port, parse_number<uint16_t>("--master port", port, 1, 65535));
+        o.port, parse_flag_number<uint16_t>("--master port", port, 1, 65535));
   }
   return {};
 }
@@ -129,7 +129,7 @@ Result<TailOptions> parse_tail_options(std::span<const std::string> args) {
       o.file = value;
     } else if (flag == "--pos") {
       SLUICE_ASSIGN_OR_RETURN(
-          o.pos, parse_number<uint64_t>(flag, value, 4, UINT64_MAX));
+          o.pos, parse_flag_number<uint64_t>(flag, value, 4, UINT32_MAX));
       have_pos = true;
     } else if (flag == "--filter") {
       o.filter = value;
@@ -137,7 +137,7 @@ Result<TailOptions> parse_tail_options(std::span<const std::string> args) {
       o.black_filter = value;
     } else if (flag == "--server-id") {
       SLUICE_ASSIGN_OR_RETURN(
-          o.server_id, parse_number<uint32_t>(flag, value, 1, UINT32_MAX));
+          o.server_id, parse_flag_number<uint32_t>(flag, value, 1, UINT32_MAX));
     } else if (flag == "--heartbeat") {
       SLUICE_ASSIGN_OR_RETURN(o.heartbeat,
                               parse_seconds(flag, value, 0.1, 3600));
@@ -244,7 +244,8 @@ void print_tail_help() {
       "options,\n"
       "server unreachable at start, access denied, missing grant, purged or\n"
       "invalid start position, binlog not in ROW format; 2 the stream failed\n"
-      "(corrupt event, lost events) or stdout could not be written.\n",
+      "(corrupt event, lost events, a refusal on reconnect) or stdout could\n"
+      "not be written; 130 stopped at once by a second signal.\n",
       stdout);
 }
 

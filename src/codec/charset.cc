@@ -5,6 +5,8 @@
 #include <array>
 #include <cerrno>
 
+#include "common/text.h"
+
 namespace sluice::codec {
 namespace {
 
@@ -123,23 +125,7 @@ const Charset& charset_of_collation(uint32_t id, bool mariadb) {
   return kCharsets[charset_index(id, mariadb)];
 }
 
-void append_code_point(uint32_t cp, std::string& out) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
+void append_code_point(uint32_t cp, std::string& out) { append_utf8(cp, out); }
 
 void append_iso8859_1(Bytes bytes, std::string& out) {
   for (std::byte b : bytes) append_code_point(static_cast<uint8_t>(b), out);

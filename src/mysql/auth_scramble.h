@@ -23,8 +23,8 @@ namespace sluice::mysql {
 [[nodiscard]] std::vector<std::byte> caching_sha2_proof(
     std::string_view password, Bytes nonce);
 
-// The password scrambled with the nonce, for TLS connections (sent as is)
-// and as the plaintext of the RSA path: (password + NUL) XOR nonce.
+// The plaintext of the RSA path: (password + NUL) XOR the nonce repeated.
+// (Over TLS the password goes as is, NUL-terminated.)
 [[nodiscard]] std::vector<std::byte> xor_password_with_nonce(
     std::string_view password, Bytes nonce);
 

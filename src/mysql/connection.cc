@@ -14,7 +14,8 @@
 #include <functional>
 #include <sstream>
 
-#include "mysql/auth_scramble.h"
+#include "common/text.h"
+#include "mysql/authentication.h"
 #include "mysql/packet.h"
 #include "mysql/replication_commands.h"
 #include "mysql/server_response.h"
@@ -26,13 +27,10 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-constexpr std::string_view kNativePassword = "mysql_native_password";
-constexpr std::string_view kCachingSha2 = "caching_sha2_password";
-// caching_sha2_password AuthMoreData codes (sha2_password.h).
-constexpr uint8_t kSha2RequestPublicKey = 2;
-constexpr uint8_t kSha2FastAuthSuccess = 3;
-constexpr uint8_t kSha2PerformFullAuth = 4;
 constexpr size_t kInitialReadBuffer = 256 * 1024;
+constexpr size_t kKeepBuffer = 16 * 1024 * 1024;
+// A payload is at most max_allowed_packet (1 GiB) plus packet headers.
+constexpr size_t kMaxReadBuffer = size_t{2} << 30;
 constexpr uint8_t kUtf8mb4GeneralCi = 45;
 
 std::string seconds_text(std::chrono::milliseconds ms) {
@@ -41,27 +39,11 @@ std::string seconds_text(std::chrono::milliseconds ms) {
   return s.str();
 }
 
-Result<std::string> read_text_file(const std::string& path, const char* what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return make_error(Errc::kUsage, std::string("cannot read the ") + what +
-                                        " '" + path +
-                                        "': " + std::strerror(errno));
-  }
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 }  // namespace
 
 Result<TlsMode> parse_tls_mode(std::string_view text) {
-  std::string t(text);
-  for (char& c : t) {
-    c = c == '_'
-            ? '-'
-            : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
+  std::string t = ascii_lower(text);
+  std::replace(t.begin(), t.end(), '_', '-');
   if (t == "disabled") return TlsMode::kDisabled;
   if (t == "preferred") return TlsMode::kPreferred;
   if (t == "required") return TlsMode::kRequired;
@@ -204,6 +186,7 @@ struct Connection::Impl {
   // large event that keeps arriving never times out.
   Result<Bytes> read(std::chrono::milliseconds timeout,
                      const std::string& doing) {
+    release_large_buffers();
     for (;;) {
       const Bytes avail(buffer.data() + head, tail - head);
       auto framed = frame_payload(avail, seq, joined);
@@ -216,7 +199,13 @@ struct Connection::Impl {
         broken = true;
         return tl::unexpected(with_context(framed.error(), doing));
       }
-      make_room();
+      if (!make_room()) {
+        broken = true;
+        return make_error(Errc::kCorrupt,
+                          doing + ": a packet run longer than " +
+                              std::to_string(kMaxReadBuffer >> 20) +
+                              " MiB; the peer is not a MySQL server");
+      }
       auto buf = asio::buffer(buffer.data() + tail, buffer.size() - tail);
       SLUICE_ASSIGN_OR_RETURN(const size_t n,
                               run(
@@ -233,14 +222,33 @@ struct Connection::Impl {
   }
 
   // Moves the unread bytes to the front and grows the buffer when a packet
-  // needs more than is free. Earlier payload views are invalid afterwards.
-  void make_room() {
+  // needs more than is free; false past kMaxReadBuffer. Earlier payload
+  // views are invalid afterwards.
+  bool make_room() {
     if (head > 0) {
       std::memmove(buffer.data(), buffer.data() + head, tail - head);
       tail -= head;
       head = 0;
     }
-    if (tail == buffer.size()) buffer.resize(buffer.size() * 2);
+    if (tail == buffer.size()) {
+      if (buffer.size() >= kMaxReadBuffer) return false;
+      buffer.resize(buffer.size() * 2);
+    }
+    return true;
+  }
+
+  // After one huge event, gives the memory back once nothing is pending.
+  void release_large_buffers() {
+    if (head != tail) return;
+    head = tail = 0;
+    if (buffer.size() > kKeepBuffer) {
+      buffer.assign(kInitialReadBuffer, std::byte{0});
+      buffer.shrink_to_fit();
+    }
+    if (joined.capacity() > kKeepBuffer) {
+      joined.clear();
+      joined.shrink_to_fit();
+    }
   }
 
   Status start_tls() {
@@ -329,131 +337,30 @@ struct Connection::Impl {
     return {};
   }
 
-  Result<std::vector<std::byte>> first_auth_response(std::string_view plugin,
-                                                     Bytes nonce) {
-    if (plugin == kNativePassword)
-      return native_password_proof(options.password.reveal(), nonce);
-    if (plugin == kCachingSha2)
-      return caching_sha2_proof(options.password.reveal(), nonce);
-    return make_error(Errc::kUnsupported,
-                      "the server asks for authentication plugin '" +
-                          std::string(plugin) + "' for user '" + options.user +
-                          "'; sluice speaks mysql_native_password and "
-                          "caching_sha2_password: ALTER USER ... IDENTIFIED "
-                          "WITH one of them");
-  }
+  // PacketChannel for the authentication exchange.
+  class AuthChannel final : public PacketChannel {
+   public:
+    explicit AuthChannel(Impl& impl) : impl_(impl) {}
+    Status send(Bytes payload, const std::string& doing) override {
+      return impl_.send(payload, doing);
+    }
+    Result<Bytes> read(const std::string& doing) override {
+      return impl_.read(impl_.options.io_timeout, doing);
+    }
 
-  // caching_sha2_password full authentication: the clear password over TLS,
-  // else RSA-encrypted with the server's key.
-  Status sha2_full_auth(Bytes nonce, const std::string& doing) {
-    if (tls) {
-      const std::string& pw = options.password.reveal();
-      std::vector<std::byte> clear(as_bytes(pw).begin(), as_bytes(pw).end());
-      clear.push_back(std::byte{0});
-      return send(clear, doing);
-    }
-    std::string pem;
-    if (options.server_public_key_file.empty() &&
-        !options.get_server_public_key) {
-      return make_error(
-          Errc::kRefused,
-          doing +
-              ": caching_sha2_password needs the password sent in full, and "
-              "without TLS that needs the server's RSA public key: use TLS "
-              "(--tls-mode required), --server-public-key FILE, or "
-              "--get-server-public-key to accept the key the server sends");
-    }
-    if (!options.server_public_key_file.empty()) {
-      SLUICE_ASSIGN_OR_RETURN(pem,
-                              read_text_file(options.server_public_key_file,
-                                             "server public key file"));
-    } else {
-      const std::byte request{kSha2RequestPublicKey};
-      SLUICE_RETURN_IF_ERROR(send(Bytes(&request, 1), doing));
-      SLUICE_ASSIGN_OR_RETURN(const Bytes reply,
-                              read(options.io_timeout, doing));
-      if (is_err_packet(reply))
-        return tl::unexpected(server_error(reply, doing));
-      if (reply.empty() || load_u8(reply.data()) != kAuthMoreDataHeader) {
-        return make_error(Errc::kCorrupt,
-                          doing + ": expected the server's RSA public key");
-      }
-      pem = as_chars(reply.subspan(1));
-    }
-    SLUICE_ASSIGN_OR_RETURN(
-        const std::vector<std::byte> encrypted,
-        rsa_encrypted_password(options.password.reveal(), nonce, pem));
-    return send(encrypted, doing);
-  }
+   private:
+    Impl& impl_;
+  };
 
   Status authenticate() {
-    const std::string doing =
-        "authenticating as '" + options.user + "' at " + peer;
-    std::string plugin = handshake.auth_plugin;
-    std::vector<std::byte> nonce = handshake.nonce;
-    // Unknown default plugins: answer for mysql_native_password and let the
-    // server switch us to the user's own plugin.
-    if (plugin != kNativePassword && plugin != kCachingSha2)
-      plugin = kNativePassword;
-    HandshakeResponse response;
-    response.capabilities = capabilities;
-    response.max_packet_size = kMaxPacket;
-    response.collation = kUtf8mb4GeneralCi;
-    response.user = options.user;
-    response.auth_plugin = plugin;
-    SLUICE_ASSIGN_OR_RETURN(response.auth_response,
-                            first_auth_response(plugin, nonce));
-    SLUICE_ASSIGN_OR_RETURN(const std::vector<std::byte> packet,
-                            handshake_response(response));
-    SLUICE_RETURN_IF_ERROR(send(packet, doing));
-    bool switched = false;
-    for (;;) {
-      SLUICE_ASSIGN_OR_RETURN(const Bytes reply,
-                              read(options.io_timeout, doing));
-      if (reply.empty()) {
-        return make_error(Errc::kCorrupt, doing + ": empty reply");
-      }
-      const uint8_t header = load_u8(reply.data());
-      if (header == kOkHeader) return {};
-      if (header == kErrHeader) {
-        Error e = server_error(reply, doing);
-        if (e.code == Errc::kRefused) {
-          e.message +=
-              "; check the user name and password (SLUICE_PASSWORD or "
-              "canal.instance.dbPassword) and that the user may connect "
-              "from this host";
-        }
-        return tl::unexpected(std::move(e));
-      }
-      if (header == kEofHeader) {
-        if (switched) {
-          return make_error(Errc::kCorrupt,
-                            doing + ": the server switched plugins twice");
-        }
-        switched = true;
-        SLUICE_ASSIGN_OR_RETURN(AuthSwitchRequest req,
-                                parse_auth_switch(reply));
-        plugin = std::move(req.plugin);
-        nonce = std::move(req.data);
-        SLUICE_ASSIGN_OR_RETURN(const std::vector<std::byte> proof,
-                                first_auth_response(plugin, nonce));
-        SLUICE_RETURN_IF_ERROR(send(proof, doing));
-        continue;
-      }
-      if (header == kAuthMoreDataHeader && plugin == kCachingSha2 &&
-          reply.size() == 2) {
-        const uint8_t code = load_u8(reply.data() + 1);
-        if (code == kSha2FastAuthSuccess) continue;  // an OK follows
-        if (code == kSha2PerformFullAuth) {
-          SLUICE_RETURN_IF_ERROR(sha2_full_auth(nonce, doing));
-          continue;
-        }
-      }
-      return make_error(Errc::kCorrupt,
-                        doing + ": unexpected packet (first byte " +
-                            std::to_string(header) + ", " +
-                            std::to_string(reply.size()) + " bytes)");
-    }
+    AuthChannel channel(*this);
+    return mysql::authenticate(channel, {.handshake = handshake,
+                                         .capabilities = capabilities,
+                                         .max_packet_size = kMaxPacket,
+                                         .collation = kUtf8mb4GeneralCi,
+                                         .options = options,
+                                         .tls = tls.has_value(),
+                                         .peer = peer});
   }
 
   Status open() {

@@ -1,39 +1,13 @@
 #include "mysql/gtid_set.h"
 
 #include <algorithm>
-#include <charconv>
 #include <limits>
 
+#include "common/text.h"
 #include "mysql/wire_writer.h"
 
 namespace sluice::mysql {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  const auto space = [](char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-  };
-  while (!s.empty() && space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && space(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-template <class T>
-bool parse_number(std::string_view s, T& out) {
-  if (s.empty()) return false;
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  return ec == std::errc() && end == s.data() + s.size();
-}
-
-std::vector<std::string_view> split(std::string_view s, char sep) {
-  std::vector<std::string_view> parts;
-  for (;;) {
-    const size_t at = s.find(sep);
-    parts.push_back(s.substr(0, at));
-    if (at == std::string_view::npos) return parts;
-    s.remove_prefix(at + 1);
-  }
-}
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -158,14 +132,6 @@ Status MysqlGtidSet::add(std::string_view gtid) {
 
 void MysqlGtidSet::add(const Uuid& uuid, uint64_t gno) {
   insert_interval(sets_[uuid], Interval{gno, gno});
-}
-
-bool MysqlGtidSet::contains(const Uuid& uuid, uint64_t gno) const {
-  const auto it = sets_.find(uuid);
-  if (it == sets_.end()) return false;
-  return std::any_of(
-      it->second.begin(), it->second.end(),
-      [gno](const Interval& in) { return in.first <= gno && gno <= in.last; });
 }
 
 std::string MysqlGtidSet::to_string() const {

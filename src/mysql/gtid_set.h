@@ -36,7 +36,6 @@ class MysqlGtidSet {
   [[nodiscard]] Status add(std::string_view gtid);
   void add(const Uuid& uuid, uint64_t gno);
 
-  [[nodiscard]] bool contains(const Uuid& uuid, uint64_t gno) const;
   [[nodiscard]] bool empty() const { return sets_.empty(); }
   // Canonical text: UUIDs in byte order, intervals merged and ascending.
   [[nodiscard]] std::string to_string() const;

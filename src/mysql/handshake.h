@@ -19,7 +19,6 @@ namespace sluice::mysql {
 namespace capability {
 inline constexpr uint32_t kLongPassword = 1u << 0;
 inline constexpr uint32_t kLongFlag = 1u << 2;
-inline constexpr uint32_t kConnectWithDb = 1u << 3;
 inline constexpr uint32_t kProtocol41 = 1u << 9;
 inline constexpr uint32_t kSsl = 1u << 11;
 inline constexpr uint32_t kTransactions = 1u << 13;
@@ -27,7 +26,6 @@ inline constexpr uint32_t kSecureConnection = 1u << 15;
 inline constexpr uint32_t kMultiResults = 1u << 17;
 inline constexpr uint32_t kPluginAuth = 1u << 19;
 inline constexpr uint32_t kPluginAuthLenencData = 1u << 21;
-inline constexpr uint32_t kDeprecateEof = 1u << 24;
 }  // namespace capability
 
 // What every server sluice talks to (MySQL 4.1+, MariaDB) must offer.

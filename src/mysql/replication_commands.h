@@ -17,15 +17,10 @@ namespace sluice::mysql {
 
 inline constexpr uint8_t kComQuit = 0x01;
 inline constexpr uint8_t kComQuery = 0x03;
-inline constexpr uint8_t kComPing = 0x0e;
 inline constexpr uint8_t kComBinlogDump = 0x12;
 inline constexpr uint8_t kComRegisterSlave = 0x15;
 inline constexpr uint8_t kComBinlogDumpGtid = 0x1e;
 
-// COM_BINLOG_DUMP flags.
-inline constexpr uint16_t kDumpFlagNonBlock = 0x01;
-// MariaDB: also send ANNOTATE_ROWS events (the statement behind rows).
-inline constexpr uint16_t kDumpFlagSendAnnotateRows = 0x02;
 // COM_BINLOG_DUMP_GTID: the GTID set decides where to start.
 inline constexpr uint16_t kDumpFlagThroughGtid = 0x04;
 

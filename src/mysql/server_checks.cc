@@ -13,9 +13,7 @@ namespace sluice::mysql {
 namespace {
 
 using control_text::cell;
-using control_text::iequals;
 using control_text::parse_u64;
-using control_text::trim;
 
 // Splits "mariadb-bin.000012" into its base name and sequence number.
 struct BinlogName {

@@ -3,38 +3,10 @@
 #include <algorithm>
 #include <utility>
 
+#include "common/text.h"
+
 namespace sluice::pipeline {
 namespace {
-
-char ascii_lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-std::string to_lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = ascii_lower(c);
-  return out;
-}
-
-// `lower` is already lower-cased; `s` is compared case-insensitively.
-bool equals_lower(std::string_view lower, std::string_view s) {
-  if (lower.size() != s.size()) return false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (lower[i] != ascii_lower(s[i])) return false;
-  }
-  return true;
-}
-
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
-         c == '\v';
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 // Calls `fn(piece)` for each trimmed, non-empty piece of `s` split on `sep`.
 template <class Fn>
@@ -80,11 +52,11 @@ Result<std::vector<FieldFilter::Rule>> FieldFilter::parse_rules(
       return fail("does not qualify the table with its schema");
     }
 
-    Rule rule{to_lower(name), {}};
+    Rule rule{ascii_lower(name), {}};
     // canal keeps empty names between slashes, which match no column;
     // skipping them is the same verdict.
     for_each_piece(entry.substr(colon + 1), '/', [&](std::string_view col) {
-      rule.columns.push_back(to_lower(col));
+      rule.columns.push_back(ascii_lower(col));
     });
     if (rule.columns.empty()) return fail("lists no column after ':'");
 
@@ -120,8 +92,8 @@ const FieldFilter::Rule* FieldFilter::find(const std::vector<Rule>& rules,
     const std::string_view name = rule.table;
     if (name.size() == schema.size() + 1 + table.size() &&
         name[schema.size()] == '.' &&
-        equals_lower(name.substr(0, schema.size()), schema) &&
-        equals_lower(name.substr(schema.size() + 1), table)) {
+        iequals(name.substr(0, schema.size()), schema) &&
+        iequals(name.substr(schema.size() + 1), table)) {
       return &rule;
     }
   }
@@ -144,9 +116,9 @@ ColumnSelection FieldFilter::select_impl(
   selection.keep_.reserve(column_names.size());
   bool all = !white;
   for (const Name& column : column_names) {
-    const bool listed = std::any_of(
-        rule->columns.begin(), rule->columns.end(),
-        [&](const std::string& c) { return equals_lower(c, column); });
+    const bool listed =
+        std::any_of(rule->columns.begin(), rule->columns.end(),
+                    [&](const std::string& c) { return iequals(c, column); });
     const bool keep = white ? listed : !listed;
     all = all && keep;
     selection.keep_.push_back(keep);

@@ -2,15 +2,15 @@
 
 #include <cctype>
 
+#include "common/text.h"
+
 namespace sluice::pipeline {
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
-    s.remove_prefix(1);
-  while (!s.empty() && (std::isspace(static_cast<unsigned char>(s.back())) ||
-                        s.back() == ';'))
-    s.remove_suffix(1);
+// The statement without surrounding spaces and trailing semicolons.
+std::string_view statement_text(std::string_view sql) {
+  std::string_view s = trim(sql);
+  while (!s.empty() && s.back() == ';') s = trim(s.substr(0, s.size() - 1));
   return s;
 }
 
@@ -29,7 +29,7 @@ enum class Boundary { kNone, kBegin, kEnd };
 // How a statement bounds a transaction. ROLLBACK TO SAVEPOINT does not end
 // one; XA COMMIT ... ONE PHASE does (two-phase XA ends at XA PREPARE).
 Boundary boundary_of(std::string_view sql) {
-  const std::string_view s = trim(sql);
+  const std::string_view s = statement_text(sql);
   if (starts_with_words(s, "BEGIN") || starts_with_words(s, "XA START") ||
       starts_with_words(s, "XA BEGIN"))
     return Boundary::kBegin;

@@ -4,23 +4,10 @@
 #include <string>
 #include <utility>
 
+#include "common/text.h"
+
 namespace sluice::pipeline {
 namespace {
-
-char ascii_lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
-         c == '\v';
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 // Rewrites the Perl5 (Jakarta-ORO) constructs whose ECMAScript spelling
 // differs and that libstdc++ would otherwise read silently as something

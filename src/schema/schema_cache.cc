@@ -3,6 +3,7 @@
 #include <cctype>
 #include <charconv>
 
+#include "common/text.h"
 #include "mysql/control_connection.h"
 
 namespace sluice::schema {
@@ -11,18 +12,6 @@ namespace {
 // The id of the binary pseudo-collation, for binary strings, which
 // information_schema shows without a collation.
 constexpr uint32_t kBinaryCollation = 63;
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return out;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && lower(a) == lower(b);
-}
 
 bool is_binary_string(std::string_view data_type) {
   return data_type == "binary" || data_type == "varbinary" ||
@@ -70,10 +59,11 @@ Result<std::optional<TableSchema>> InformationSchemaSource::load(
   for (const auto& row : rows) {
     ColumnSchema c;
     c.name = text(row, 0);
-    c.data_type = lower(text(row, 1));
+    c.data_type = ascii_lower(text(row, 1));
     c.column_type = text(row, 2);
     c.primary_key = text(row, 3) == "PRI";
-    c.is_unsigned = lower(c.column_type).find(" unsigned") != std::string::npos;
+    c.is_unsigned =
+        ascii_lower(c.column_type).find(" unsigned") != std::string::npos;
     c.collation = text(row, 4);
     if (c.collation.empty() && is_binary_string(c.data_type)) {
       c.collation = "binary";

@@ -6,6 +6,8 @@
 #include <initializer_list>
 #include <optional>
 
+#include "common/text.h"
+
 namespace sluice::schema {
 namespace {
 
@@ -19,14 +21,6 @@ constexpr const char* kFix =
     "sluice cannot name these columns safely. Set binlog_row_metadata=FULL "
     "(MariaDB 10.5+, MySQL 8.0.1+) so the binlog carries column names "
     "itself, and resume from a position written after that";
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return out;
-}
 
 bool one_of(std::string_view v, std::initializer_list<std::string_view> set) {
   return std::find(set.begin(), set.end(), v) != set.end();
@@ -238,7 +232,7 @@ std::string describe(const ColumnSchema& col) {
 // Why the TABLE_MAP column cannot be `sc`, or "" when it can.
 std::string disagreement(const ColumnDef& col, const ColumnSchema& sc,
                          bool map_has_signedness, bool map_has_names) {
-  const std::string dt = lower(sc.data_type);
+  const std::string dt = ascii_lower(sc.data_type);
   const ColumnType t = effective_type(col);
   if (!data_type_matches(col, dt)) return "a different type";
   switch (t) {
@@ -283,7 +277,7 @@ std::string disagreement(const ColumnDef& col, const ColumnSchema& sc,
       col.is_unsigned != sc.is_unsigned) {
     return "a different signedness";
   }
-  if (map_has_names && lower(col.name) != lower(sc.name)) {
+  if (map_has_names && ascii_lower(col.name) != ascii_lower(sc.name)) {
     return "a different name";
   }
   return "";
@@ -297,7 +291,7 @@ std::string qualified(const TableMap& map) {
 
 std::vector<std::string> parse_elements(std::string_view column_type) {
   std::vector<std::string> out;
-  const std::string head = lower(column_type.substr(0, 5));
+  const std::string head = ascii_lower(column_type.substr(0, 5));
   size_t i = 0;
   if (head.starts_with("enum(")) {
     i = 5;

@@ -364,48 +364,41 @@ TEST_CASE("tail: MINIMAL metadata across a server restart", "[tail][ddl]") {
   CHECK(exit_code(tail.stop(10s)) == 0);
 }
 
-// A CA and a server certificate for 127.0.0.1 made with the openssl tool.
-std::string make_certificates(const std::string& dir, const std::string& ca) {
-  const auto openssl = find_program("openssl");
-  if (!openssl) FAIL("openssl not found: install the Debian package openssl");
-  const auto run = [&](std::vector<std::string> args) {
-    args.insert(args.begin(), *openssl);
-    ChildProcess p(args, {.stdout_path = dir + "/openssl.log",
-                          .stderr_path = "",
-                          .env = {},
-                          .die_with_parent = true});
-    REQUIRE(exit_code(p.wait(60s)) == 0);
-  };
-  run({"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
-       "/CN=sluice test CA " + ca, "-keyout", dir + "/" + ca + ".key", "-out",
-       dir + "/" + ca + ".pem"});
-  return dir + "/" + ca + ".pem";
+// Runs the openssl tool, its output into `dir`/openssl.log.
+void openssl(const std::string& dir, std::vector<std::string> args) {
+  const auto tool = find_program("openssl");
+  if (!tool) FAIL("openssl not found: install the Debian package openssl");
+  args.insert(args.begin(), *tool);
+  ChildProcess p(args, {.stdout_path = dir + "/openssl.log",
+                        .stderr_path = "",
+                        .env = {},
+                        .die_with_parent = true});
+  REQUIRE(exit_code(p.wait(60s)) == 0);
+}
+
+// A self-signed CA named `name` in `dir`; returns its certificate's path.
+std::string make_ca(const std::string& dir, const std::string& name) {
+  openssl(dir, {"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                "-subj", "/CN=sluice test CA " + name, "-keyout",
+                dir + "/" + name + ".key", "-out", dir + "/" + name + ".pem"});
+  return dir + "/" + name + ".pem";
 }
 
 TEST_CASE("tail: TLS in verify-ca mode with a test CA", "[tail][tls]") {
   char dir_template[] = "/tmp/sluice-tls-XXXXXX";
   REQUIRE(::mkdtemp(dir_template) != nullptr);
   const std::string dir = dir_template;
-  const std::string ca = make_certificates(dir, "ca");
-  const std::string other_ca = make_certificates(dir, "other");
-  {
-    const auto openssl = find_program("openssl");
-    const auto run = [&](std::vector<std::string> args) {
-      args.insert(args.begin(), *openssl);
-      ChildProcess p(args, {.stdout_path = dir + "/openssl.log",
-                            .stderr_path = "",
-                            .env = {},
-                            .die_with_parent = true});
-      REQUIRE(exit_code(p.wait(60s)) == 0);
-    };
-    run({"req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
-         "-keyout", dir + "/server.key", "-out", dir + "/server.csr"});
-    std::ofstream(dir + "/san.ext")
-        << "subjectAltName=IP:127.0.0.1,DNS:localhost\n";
-    run({"x509", "-req", "-in", dir + "/server.csr", "-CA", ca, "-CAkey",
-         dir + "/ca.key", "-CAcreateserial", "-days", "2", "-extfile",
-         dir + "/san.ext", "-out", dir + "/server.pem"});
-  }
+  const std::string ca = make_ca(dir, "ca");
+  const std::string other_ca = make_ca(dir, "other");
+  // The server's certificate, signed by `ca`, for 127.0.0.1.
+  openssl(dir,
+          {"req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
+           "-keyout", dir + "/server.key", "-out", dir + "/server.csr"});
+  std::ofstream(dir + "/san.ext")
+      << "subjectAltName=IP:127.0.0.1,DNS:localhost\n";
+  openssl(dir, {"x509", "-req", "-in", dir + "/server.csr", "-CA", ca, "-CAkey",
+                dir + "/ca.key", "-CAcreateserial", "-days", "2", "-extfile",
+                dir + "/san.ext", "-out", dir + "/server.pem"});
   auto server = start_commission_server({"--ssl-ca=" + ca,
                                          "--ssl-cert=" + dir + "/server.pem",
                                          "--ssl-key=" + dir + "/server.key"});

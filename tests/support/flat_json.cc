@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <variant>
 
+#include "common/text.h"
+
 namespace sluice::testing {
 namespace {
 
@@ -117,24 +119,6 @@ class Parser {
     return v;
   }
 
-  static void put_utf8(uint32_t cp, std::string& out) {
-    if (cp < 0x80) {
-      out.push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-      out.push_back(static_cast<char>(0xc0 | (cp >> 6)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-    } else if (cp < 0x10000) {
-      out.push_back(static_cast<char>(0xe0 | (cp >> 12)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-    } else {
-      out.push_back(static_cast<char>(0xf0 | (cp >> 18)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3f)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-    }
-  }
-
   std::string string() {
     if (i_ >= s_.size() || s_[i_] != '"') fail("expected a string");
     ++i_;
@@ -181,7 +165,7 @@ class Parser {
             const uint32_t low = hex4();
             cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
           }
-          put_utf8(cp, out);
+          append_utf8(cp, out);
           break;
         }
         default:
