@@ -18,6 +18,7 @@
 #include "binlog/event_type.h"
 #include "mysql/control_connection.h"
 #include "mysql/replica_stream.h"
+#include "pipeline/field_filter.h"
 #include "pipeline/resume_tracker.h"
 #include "pipeline/statement.h"
 #include "pipeline/table_filter.h"
@@ -331,6 +332,10 @@ int Tail::stream() {
   auto filter = pipeline::TableFilter::create(o_.filter, o_.black_filter,
                                               "--filter", "--black-filter");
   if (!filter) return fail(filter.error(), 1);
+  auto fields =
+      pipeline::FieldFilter::parse(o_.field_filter, o_.black_field_filter,
+                                   "--field-filter", "--black-field-filter");
+  if (!fields) return fail(fields.error(), 1);
   const uint32_t server_id =
       o_.server_id ? *o_.server_id : derive_server_id(*ctl_, info_.server_id);
 
@@ -338,7 +343,7 @@ int Tail::stream() {
   RenewingSchemaSource source(information_schema,
                               [this] { return connect_control(); });
   schema::SchemaCache cache(source);
-  pipeline::TableResolver resolver(*filter, &cache);
+  pipeline::TableResolver resolver(*filter, *fields, &cache);
   OutputBuffer out(STDOUT_FILENO);
   binlog::EventDecoder decoder;
   mysql::FilePosition pos;

@@ -103,6 +103,8 @@ Result<TailOptions> parse_tail_options(std::span<const std::string> args) {
                                                    "--pos",
                                                    "--filter",
                                                    "--black-filter",
+                                                   "--field-filter",
+                                                   "--black-field-filter",
                                                    "--server-id",
                                                    "--heartbeat",
                                                    "--connect-timeout",
@@ -135,6 +137,10 @@ Result<TailOptions> parse_tail_options(std::span<const std::string> args) {
       o.filter = value;
     } else if (flag == "--black-filter") {
       o.black_filter = value;
+    } else if (flag == "--field-filter") {
+      o.field_filter = value;
+    } else if (flag == "--black-field-filter") {
+      o.black_field_filter = value;
     } else if (flag == "--server-id") {
       SLUICE_ASSIGN_OR_RETURN(
           o.server_id, parse_flag_number<uint32_t>(flag, value, 1, UINT32_MAX));
@@ -203,6 +209,11 @@ void print_tail_help() {
       "                       match (e.g. 'test\\.commission,shop\\..*')\n"
       "  --black-filter REGEX canal.instance.filter.black.regex: tables to "
       "drop\n"
+      "  --field-filter LIST  canal.instance.filter.field: only these columns\n"
+      "                       (schema.table:col1/col2,schema.t2:col)\n"
+      "  --black-field-filter LIST\n"
+      "                       canal.instance.filter.black.field: all columns\n"
+      "                       but these (a table's --field-filter wins)\n"
       "  --format flat        canal FlatMessage JSON (the default and only "
       "one)\n"
       "\n"

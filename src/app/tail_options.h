@@ -23,8 +23,10 @@ struct TailOptions {
   std::optional<std::string> gtid;
   std::string file;
   uint64_t pos = 4;
-  std::string filter;        // canal.instance.filter.regex
-  std::string black_filter;  // canal.instance.filter.black.regex
+  std::string filter;              // canal.instance.filter.regex
+  std::string black_filter;        // canal.instance.filter.black.regex
+  std::string field_filter;        // canal.instance.filter.field
+  std::string black_field_filter;  // canal.instance.filter.black.field
   std::optional<uint32_t> server_id;
   std::chrono::milliseconds heartbeat{5'000};
   std::chrono::milliseconds connect_timeout{5'000};

@@ -35,6 +35,9 @@ struct ColumnDef {
   uint32_t vector_dimensions = 0;
   std::string name;                   // empty without COLUMN_NAME metadata
   std::vector<std::string> elements;  // ENUM or SET strings, when sent
+  // Set by a field filter (canal.instance.filter.field / .black.field): the
+  // column is decoded but left out of messages.
+  bool filtered_out = false;
   // canal's mysqlType text from information_schema COLUMN_TYPE; empty when
   // unknown.
   std::string mysql_type;

@@ -45,16 +45,22 @@ void append_int(int64_t v, std::string& out) {
 
 }  // namespace
 
+// A column that appears in a message: in the row image and not filtered.
+bool shown(const binlog::ColumnDef& col, const Value& v) {
+  return present(v) && !col.filtered_out;
+}
+
 template <class AppendValue>
 void FlatMessageEncoder::append_present_map(std::string_view open,
                                             const TableTemplate& tpl,
+                                            const binlog::TableMap& table,
                                             std::span<const Value> image,
                                             std::string& out,
                                             AppendValue&& append_value) {
   out += open;
   bool first = true;
   for (size_t i = 0; i < image.size(); ++i) {
-    if (!present(image[i])) continue;
+    if (!shown(table.columns[i], image[i])) continue;
     if (!first) out.push_back(',');
     first = false;
     out += tpl.keys[i];
@@ -116,11 +122,14 @@ const FlatMessageEncoder::TableTemplate& FlatMessageEncoder::table_template(
   tpl.mysql_types = ",\"mysqlType\":{";
   tpl.sql_types = ",\"sqlType\":{";
   const Value plain{};  // no unsigned bump
+  bool first_type = true;
   for (size_t i = 0; i < cols.size(); ++i) {
-    if (i != 0) {
+    if (cols[i].filtered_out) continue;
+    if (!first_type) {
       tpl.mysql_types.push_back(',');
       tpl.sql_types.push_back(',');
     }
+    first_type = false;
     tpl.mysql_types += tpl.keys[i];
     // Escaped: COLUMN_TYPE and ENUM/SET elements may hold '\\' or '"'.
     type_text_.clear();
@@ -156,7 +165,7 @@ Status FlatMessageEncoder::append_old(const binlog::RowEvent& row,
   for (size_t i = 0; i < cols.size(); ++i) {
     const Value& b = row.before[i];
     const Value& a = row.after[i];
-    if (!present(b) || !present(a) || same_value(b, a)) continue;
+    if (!shown(cols[i], b) || !present(a) || same_value(b, a)) continue;
     const bool b_null = b.kind == ValueKind::kNull;
     const bool a_null = a.kind == ValueKind::kNull;
     if (!b_null && !a_null) {
@@ -193,7 +202,7 @@ Status FlatMessageEncoder::append_row(const binlog::RowEvent& row,
   bool first = true;
   for (size_t i = 0; i < cols.size(); ++i) {
     const Value& v = image[i];
-    if (!present(v)) continue;
+    if (!shown(cols[i], v)) continue;
     if (!first) out.push_back(',');
     first = false;
     out += tpl.keys[i];
@@ -211,15 +220,21 @@ Status FlatMessageEncoder::append_row(const binlog::RowEvent& row,
   out += tpl.database;
   const EventFragments& ev = event_fragments(row, env);
   out += ev.middle;
-  const bool full = std::all_of(image.begin(), image.end(), present);
+  // Every column that is not filtered out is in the image: the template's
+  // type maps hold exactly those.
+  bool full = true;
+  for (size_t i = 0; i < cols.size() && full; ++i)
+    full = cols[i].filtered_out || present(image[i]);
   if (full) {
     out += tpl.mysql_types;
   } else {
-    append_present_map(",\"mysqlType\":{", tpl, image, out, [&](size_t i) {
-      type_text_.clear();
-      append_mysql_type(cols[i], mariadb, values_.display_widths(), type_text_);
-      append_json_string(type_text_, out);
-    });
+    append_present_map(
+        ",\"mysqlType\":{", tpl, *row.table, image, out, [&](size_t i) {
+          type_text_.clear();
+          append_mysql_type(cols[i], mariadb, values_.display_widths(),
+                            type_text_);
+          append_json_string(type_text_, out);
+        });
   }
   out += ",\"old\":";
   if (row.kind == RowsKind::kUpdate) {
@@ -231,16 +246,17 @@ Status FlatMessageEncoder::append_row(const binlog::RowEvent& row,
   out += ",\"sql\":\"\"";
   const bool bumped = std::any_of(
       tpl.unsigned_ints.begin(), tpl.unsigned_ints.end(), [&](size_t i) {
-        return present(image[i]) &&
+        return shown(cols[i], image[i]) &&
                canal_sql_type(cols[i], image[i], mariadb) !=
                    canal_sql_type(cols[i], Value{}, mariadb);
       });
   if (full && !bumped) {
     out += tpl.sql_types;
   } else {
-    append_present_map(",\"sqlType\":{", tpl, image, out, [&](size_t i) {
-      append_int(canal_sql_type(cols[i], image[i], mariadb), out);
-    });
+    append_present_map(
+        ",\"sqlType\":{", tpl, *row.table, image, out, [&](size_t i) {
+          append_int(canal_sql_type(cols[i], image[i], mariadb), out);
+        });
   }
   out += tpl.table;
   out += ev.tail;

@@ -83,11 +83,13 @@ class FlatMessageEncoder {
   };
 
   const TableTemplate& table_template(const binlog::TableMap& table);
-  // Appends `open`, then `"name":<value>` for each column present in `image`,
-  // then `}`; append_value(i) writes column i's value.
+  // Appends `open`, then `"name":<value>` for each column present in `image`
+  // and not filtered out of `table`, then `}`; append_value(i) writes column
+  // i's value.
   template <class AppendValue>
   static void append_present_map(std::string_view open,
                                  const TableTemplate& tpl,
+                                 const binlog::TableMap& table,
                                  std::span<const binlog::Value> image,
                                  std::string& out, AppendValue&& append_value);
   const EventFragments& event_fragments(const binlog::RowEvent& row,

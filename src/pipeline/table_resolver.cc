@@ -8,8 +8,24 @@ Status TableResolver::resolve(binlog::TableMap& map) {
     ++ignored_;
     return {};
   }
-  if (schema_ == nullptr || map.has_column_names) return {};
-  return schema_->apply(map);
+  if (schema_ != nullptr && !map.has_column_names)
+    SLUICE_RETURN_IF_ERROR(schema_->apply(map));
+  if (fields_.empty()) return {};
+  names_.clear();
+  for (const binlog::ColumnDef& c : map.columns) names_.push_back(c.name);
+  const ColumnSelection keep = fields_.select(map.schema, map.table, names_);
+  if (keep.keeps_all()) return {};
+  if (!map.has_column_names) {
+    return make_error(Errc::kUnsupported,
+                      "a field filter names columns of " + map.schema + "." +
+                          map.table +
+                          " but its column names are unknown: enable "
+                          "binlog_row_metadata=FULL or give sluice a schema "
+                          "source");
+  }
+  for (size_t i = 0; i < map.columns.size(); ++i)
+    map.columns[i].filtered_out = !keep.keeps(i);
+  return {};
 }
 
 bool TableResolver::on_statement(const Statement& statement) {

@@ -364,6 +364,40 @@ TEST_CASE("tail: MINIMAL metadata across a server restart", "[tail][ddl]") {
   CHECK(exit_code(tail.stop(10s)) == 0);
 }
 
+TEST_CASE("tail: canal table and field filters", "[tail][filter]") {
+  auto server = start_commission_server();
+  server->execute("CREATE TABLE test.other (id INT PRIMARY KEY, v INT)");
+  std::vector<std::string> args = {
+      "--filter", "test\\.comm.*", "--black-field-filter",
+      "test.commission:note/created", "--stop-at-end"};
+  start_args_file(*server, args);
+  Writer writer(*server, 6, 1);
+  writer.insert(5);
+  server->execute(
+      "INSERT INTO test.other VALUES (1, 1), (2, 2); "
+      "ALTER TABLE test.other ADD COLUMN w INT; "
+      "UPDATE test.commission SET note = 'changed' WHERE id = 1; "
+      "UPDATE test.commission SET amount = 9.99 WHERE id = 2");
+  TailProcess tail(*server, args);
+  INFO("stderr:\n" << tail.err());
+  CHECK(exit_code(tail.wait(30s)) == 0);
+  const auto lines = parse_flat_lines(tail.out());
+  // 5 inserts and 2 updates of test.commission; test.other's rows and DDL
+  // are filtered out.
+  REQUIRE(lines.size() == 7);
+  for (const FlatLine& l : lines) {
+    CHECK(l.table == "commission");
+    CHECK(l.data.at(0).count("note") == 0);
+    CHECK(l.data.at(0).count("created") == 0);
+    CHECK(l.data.at(0).count("amount") == 1);
+  }
+  // The update of a filtered column still arrives (canal keeps it), with an
+  // empty old; the other carries its change.
+  CHECK(lines[5].type == "UPDATE");
+  CHECK(lines[5].old.at(0).empty());
+  CHECK(lines[6].old.at(0).count("amount") == 1);
+}
+
 // Runs the openssl tool, its output into `dir`/openssl.log.
 void openssl(const std::string& dir, std::vector<std::string> args) {
   const auto tool = find_program("openssl");

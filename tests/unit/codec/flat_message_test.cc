@@ -153,6 +153,34 @@ TEST_CASE("an update carries only changed columns in old", "[flat]") {
   CHECK_THAT(out, Catch::EndsWith(tail));
 }
 
+TEST_CASE("columns a field filter leaves out appear nowhere", "[flat]") {
+  auto table = commission();
+  table.columns[5].filtered_out = true;  // remark
+  table.columns[4].filtered_out = true;  // status
+  table.generation = 77;  // cached template, as for decoder-made maps
+  binlog::EventHeader header;
+  header.timestamp = 1700000001;
+  std::vector<Value> before = {
+      signed_value(1), signed_value(42), text(kBiz), decimal(kTwoFifty),
+      signed_value(0), null_value(),     datetime()};
+  std::vector<Value> after = before;
+  after[3] = decimal(kThree);
+  after[5] = text(kRemark);  // changed, but filtered: not in old either
+  FlatMessageEncoder enc(true);
+  for (int round = 0; round < 2; ++round) {  // second time from the cache
+    std::string out;
+    REQUIRE(enc.append_row(
+        row_change(header, table, binlog::RowsKind::kUpdate, before, after),
+        {8, "", 5}, out));
+    CHECK_THAT(out, !Catch::Contains("remark") && !Catch::Contains("status"));
+    CHECK_THAT(out, Catch::Contains(R"j("old":[{"amount":"2.50"}])j"));
+    CHECK_THAT(out, Catch::Contains(
+                        R"j("sqlType":{"id":-5,"user_id":-5,"biz_type":12,)j"
+                        R"j("amount":3,"created_at":93})j"));
+    CHECK_THAT(out, Catch::Contains(R"j("pkNames":["id"])j"));
+  }
+}
+
 TEST_CASE("a delete renders the before image; no PK gives null pkNames",
           "[flat]") {
   auto table = commission();
