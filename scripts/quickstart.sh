@@ -69,10 +69,42 @@ EOF
 echo
 "$SLUICE" decode --format flat "${BINLOGS[@]}"
 
+step "sluice tail: the same messages live, as a replica of the server"
+mariadb_sql "CREATE USER repl@'127.0.0.1' IDENTIFIED BY 'quickstart-pw'" \
+  "GRANT REPLICATION SLAVE, REPLICATION CLIENT, SELECT ON *.* TO repl@'127.0.0.1'"
+cat <<EOF
+    SLUICE_PASSWORD=... $SLUICE tail --master 127.0.0.1:$MARIADB_PORT \\
+        --user repl --filter 'test\.commission'
+    (registers as a replica, starts at the server's current position, and
+    prints each change as it is committed; progress goes to stderr)
+EOF
+echo
+SLUICE_PASSWORD=quickstart-pw "$SLUICE" tail --master "127.0.0.1:$MARIADB_PORT" \
+  --user repl --filter 'test\.commission' --progress 0 \
+  >"$WORKDIR/tail.out" 2>"$WORKDIR/tail.err" &
+tail_pid=$!
+for _ in $(seq 100); do
+  grep -q 'streaming from' "$WORKDIR/tail.err" 2>/dev/null && break
+  sleep 0.1
+done
+mariadb_sql "INSERT INTO test.commission (user_id, biz_type, amount, created_at) VALUES (1004, 'INVITE', 8.80, NOW(3))" \
+  "UPDATE test.commission SET amount = amount + 1 WHERE id = 3"
+for _ in $(seq 100); do
+  (($(wc -l <"$WORKDIR/tail.out") >= 2)) && break
+  sleep 0.1
+done
+kill -TERM "$tail_pid"
+wait "$tail_pid" || true
+cat "$WORKDIR/tail.out"
+echo
+sed 's/^/    /' "$WORKDIR/tail.err"
+
 cat <<EOF
 
     Decode any binlog file the same way:
       $SLUICE decode --format flat FILE...
-    Later milestones extend this script to the full pipeline: a live
-    replication stream published to Kafka.
+    or follow a server live (sluice tail --help lists every option):
+      SLUICE_PASSWORD=... $SLUICE tail --master HOST:PORT --user USER
+    Later milestones extend this script to the full pipeline: the live
+    stream published to Kafka.
 EOF
