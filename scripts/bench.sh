@@ -98,6 +98,35 @@ FROM test.seq_1_to_1000;"
   done | mariadb_sql
 }
 
+# alternate_rounds ROUNDS SLUICE_LABEL PEER_LABEL: runs the caller's
+# run_sluice and run_peer functions alternately ROUNDS times, output to
+# /dev/null, and fills SLUICE_TIMES and PEER_TIMES with their seconds.
+alternate_rounds() {
+  local rounds=$1 r t0 t1 which
+  local -a labels=("$2" "$3")
+  SLUICE_TIMES=()
+  PEER_TIMES=()
+  for ((r = 1; r <= rounds; r++)); do
+    for which in 0 1; do
+      t0=$(now_ns)
+      if ! { if ((which == 0)); then run_sluice; else run_peer; fi; } \
+        >/dev/null 2>"$WORK/run.err"; then
+        echo "error: ${labels[which]} failed:" >&2
+        tail -n 20 "$WORK/run.err" >&2
+        return 1
+      fi
+      t1=$(now_ns)
+      if ((which == 0)); then
+        SLUICE_TIMES+=("$(seconds "$t0" "$t1")")
+      else
+        PEER_TIMES+=("$(seconds "$t0" "$t1")")
+      fi
+    done
+    printf '    round %d: %s %s s, %s %s s\n' "$r" "${labels[0]}" \
+      "${SLUICE_TIMES[-1]}" "${labels[1]}" "${PEER_TIMES[-1]}"
+  done
+}
+
 # median_and_best VALUES...: prints "MEDIAN BEST" of elapsed times.
 median_and_best() {
   printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 }
@@ -145,32 +174,13 @@ bench_decode() {
     "$(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1048576 }')"
 
   step "timing, $rounds rounds each, alternating (output to /dev/null)"
-  local r s_start s_end m_start m_end
-  local -a sluice_times=() mariadb_times=()
-  for ((r = 1; r <= rounds; r++)); do
-    s_start=$(now_ns)
-    if ! "$sluice" decode --format flat "${files[@]}" >/dev/null 2>"$WORK/sluice.err"; then
-      echo "error: sluice decode failed:" >&2
-      tail -n 20 "$WORK/sluice.err" >&2
-      return 1
-    fi
-    s_end=$(now_ns)
-    m_start=$(now_ns)
-    if ! mariadb-binlog --no-defaults -v "${files[@]}" >/dev/null 2>"$WORK/mariadb-binlog.err"; then
-      echo "error: mariadb-binlog failed:" >&2
-      tail -n 20 "$WORK/mariadb-binlog.err" >&2
-      return 1
-    fi
-    m_end=$(now_ns)
-    sluice_times+=("$(seconds "$s_start" "$s_end")")
-    mariadb_times+=("$(seconds "$m_start" "$m_end")")
-    printf '    round %d: sluice %s s, mariadb-binlog %s s\n' "$r" \
-      "${sluice_times[-1]}" "${mariadb_times[-1]}"
-  done
+  run_sluice() { "$sluice" decode --format flat "${files[@]}"; }
+  run_peer() { mariadb-binlog --no-defaults -v "${files[@]}"; }
+  alternate_rounds "$rounds" "sluice" "mariadb-binlog"
 
   local s_med s_best m_med m_best
-  read -r s_med s_best < <(median_and_best "${sluice_times[@]}")
-  read -r m_med m_best < <(median_and_best "${mariadb_times[@]}")
+  read -r s_med s_best < <(median_and_best "${SLUICE_TIMES[@]}")
+  read -r m_med m_best < <(median_and_best "${PEER_TIMES[@]}")
   awk -v n="$rows" -v sm="$s_med" -v sb="$s_best" -v mm="$m_med" -v mb="$m_best" '
     function rate(t) { return t > 0 ? n / t : 0 }
     BEGIN {
@@ -237,37 +247,19 @@ bench_tail() {
     awk -v f="$first" '$1 >= f { print $1 }')
 
   step "timing, $rounds rounds each, alternating (output to /dev/null)"
-  local r s_start s_end m_start m_end
-  local -a sluice_times=() mariadb_times=()
-  for ((r = 1; r <= rounds; r++)); do
-    s_start=$(now_ns)
-    if ! SLUICE_PASSWORD=$password "$sluice" tail \
-      --master "127.0.0.1:$MARIADB_PORT" --user repl --file "$first" --pos 4 \
-      --stop-at-end --progress 0 >/dev/null 2>"$WORK/sluice.err"; then
-      echo "error: sluice tail failed:" >&2
-      tail -n 20 "$WORK/sluice.err" >&2
-      return 1
-    fi
-    s_end=$(now_ns)
-    m_start=$(now_ns)
-    if ! mariadb-binlog --no-defaults --read-from-remote-server \
-      --host=127.0.0.1 --port="$MARIADB_PORT" --user=repl \
-      --password="$password" -v "${names[@]}" \
-      >/dev/null 2>"$WORK/mariadb-binlog.err"; then
-      echo "error: mariadb-binlog failed:" >&2
-      tail -n 20 "$WORK/mariadb-binlog.err" >&2
-      return 1
-    fi
-    m_end=$(now_ns)
-    sluice_times+=("$(seconds "$s_start" "$s_end")")
-    mariadb_times+=("$(seconds "$m_start" "$m_end")")
-    printf '    round %d: sluice tail %s s, mariadb-binlog -R %s s\n' "$r" \
-      "${sluice_times[-1]}" "${mariadb_times[-1]}"
-  done
+  run_sluice() {
+    SLUICE_PASSWORD=$password "$sluice" tail --master "127.0.0.1:$MARIADB_PORT" \
+      --user repl --file "$first" --pos 4 --stop-at-end --progress 0
+  }
+  run_peer() {
+    mariadb-binlog --no-defaults --read-from-remote-server --host=127.0.0.1 \
+      --port="$MARIADB_PORT" --user=repl --password="$password" -v "${names[@]}"
+  }
+  alternate_rounds "$rounds" "sluice tail" "mariadb-binlog -R"
 
   local s_med s_best m_med m_best
-  read -r s_med s_best < <(median_and_best "${sluice_times[@]}")
-  read -r m_med m_best < <(median_and_best "${mariadb_times[@]}")
+  read -r s_med s_best < <(median_and_best "${SLUICE_TIMES[@]}")
+  read -r m_med m_best < <(median_and_best "${PEER_TIMES[@]}")
   awk -v n="$rows" -v b="$bytes" -v sm="$s_med" -v sb="$s_best" \
     -v mm="$m_med" -v mb="$m_best" '
     function rate(x, t) { return t > 0 ? x / t : 0 }

@@ -429,7 +429,13 @@ Result<std::unique_ptr<Connection>> Connection::open(
 const Handshake& Connection::handshake() const { return impl_->handshake; }
 bool Connection::tls_active() const { return impl_->tls.has_value(); }
 
-bool Connection::data_buffered() const { return impl_->tail > impl_->head; }
+bool Connection::data_buffered() const {
+  // A partial packet does not count: the next read would wait for the rest.
+  const size_t avail = impl_->tail - impl_->head;
+  if (avail < kPacketHeaderSize) return false;
+  const size_t length = load_le(impl_->buffer.data() + impl_->head, 3);
+  return avail - kPacketHeaderSize >= length;
+}
 
 void Connection::set_interrupt(std::function<bool()> interrupt) {
   impl_->interrupt = std::move(interrupt);

@@ -88,7 +88,8 @@ class Connection {
   [[nodiscard]] Result<Bytes> read_payload(std::chrono::milliseconds timeout);
   [[nodiscard]] Result<Bytes> read_payload();  // with the io_timeout
 
-  // True when received bytes wait to be read (the next read may not block).
+  // True when a complete packet waits to be read (the next read will not
+  // wait for the network).
   [[nodiscard]] bool data_buffered() const;
 
   // A statement that returns no rows (SET ...); an ERR becomes an error

@@ -70,7 +70,7 @@ class ReplicaStream {
   // See Connection::set_interrupt: lets a stop request end a wait for data.
   void set_interrupt(std::function<bool()> interrupt);
 
-  // True when received bytes wait to be read; when false the next call
+  // True when a complete packet waits to be read; when false the next call
   // may wait for the server (a good moment to flush output).
   [[nodiscard]] bool data_buffered() const;
 

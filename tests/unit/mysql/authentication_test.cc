@@ -5,10 +5,6 @@
 // integration tests use, speaks mysql_native_password.)
 #include "mysql/authentication.h"
 
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/rsa.h>
-
 #include <catch2/catch.hpp>
 #include <deque>
 #include <memory>
@@ -17,21 +13,14 @@
 
 #include "mysql/auth_scramble.h"
 #include "mysql/wire_writer.h"
+#include "support/rsa_test_key.h"
+#include "support/test_bytes.h"
 
 namespace sluice::mysql {
 namespace {
 
-std::vector<std::byte> bytes_of(std::initializer_list<int> v) {
-  std::vector<std::byte> out;
-  for (int b : v) out.push_back(static_cast<std::byte>(b));
-  return out;
-}
-
-std::vector<std::byte> nonce() {
-  std::vector<std::byte> n;
-  for (int i = 1; i <= 20; ++i) n.push_back(static_cast<std::byte>(i));
-  return n;
-}
+using testing::bytes_of;
+std::vector<std::byte> nonce() { return testing::test_nonce(); }
 
 // Plays the server: hands out scripted replies, records what was sent.
 class ScriptedServer final : public PacketChannel {
@@ -112,16 +101,9 @@ TEST_CASE("caching_sha2_password full path over TLS sends the password",
 
 TEST_CASE("caching_sha2_password full path without TLS uses the RSA key",
           "[auth]") {
-  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(EVP_RSA_gen(2048),
-                                                          &EVP_PKEY_free);
-  REQUIRE(key);
-  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()),
-                                                &BIO_free);
-  REQUIRE(PEM_write_bio_PUBKEY(bio.get(), key.get()) == 1);
-  char* pem = nullptr;
-  const long pem_len = BIO_get_mem_data(bio.get(), &pem);
+  const testing::RsaTestKey key;
   std::vector<std::byte> key_packet = bytes_of({0x01});
-  put_string(std::string_view(pem, static_cast<size_t>(pem_len)), key_packet);
+  put_string(key.public_pem(), key_packet);
 
   Setup s;
   SECTION("refused unless the operator accepts the server's key") {
@@ -139,19 +121,7 @@ TEST_CASE("caching_sha2_password full path without TLS uses the RSA key",
     REQUIRE(authenticate(server, s.request(false)));
     REQUIRE(server.sent.size() == 3);
     CHECK(server.sent[1] == bytes_of({0x02}));  // request public key
-    std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> ctx(
-        EVP_PKEY_CTX_new(key.get(), nullptr), &EVP_PKEY_CTX_free);
-    REQUIRE(EVP_PKEY_decrypt_init(ctx.get()) == 1);
-    REQUIRE(EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_OAEP_PADDING) ==
-            1);
-    std::vector<unsigned char> plain(256);
-    size_t plain_len = plain.size();
-    REQUIRE(EVP_PKEY_decrypt(
-                ctx.get(), plain.data(), &plain_len,
-                reinterpret_cast<const unsigned char*>(server.sent[2].data()),
-                server.sent[2].size()) == 1);
-    std::vector<std::byte> got(plain_len);
-    for (size_t i = 0; i < plain_len; ++i) got[i] = std::byte{plain[i]};
+    const std::vector<std::byte> got = key.decrypt(server.sent[2]);
     CHECK(got == xor_password_with_nonce("s3cr3t-p@ss", nonce()));
   }
 }

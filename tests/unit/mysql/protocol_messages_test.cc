@@ -8,15 +8,12 @@
 #include "mysql/replication_commands.h"
 #include "mysql/server_response.h"
 #include "mysql/wire_writer.h"
+#include "support/test_bytes.h"
 
 namespace sluice::mysql {
 namespace {
 
-std::vector<std::byte> bytes_of(std::initializer_list<int> v) {
-  std::vector<std::byte> out;
-  for (int b : v) out.push_back(static_cast<std::byte>(b));
-  return out;
-}
+using testing::bytes_of;
 
 // A MariaDB 10.11 greeting: "5.5.5-" version prefix, 20-byte nonce,
 // mysql_native_password.
