@@ -64,6 +64,14 @@ TailProcess::TailProcess(MariaDbServer& server,
                          .die_with_parent = true});
 }
 
+TailProcess::~TailProcess() {
+  child_.reset();
+  if (std::getenv("SLUICE_KEEP_MARIADB_DIR") == nullptr) {
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+}
+
 size_t TailProcess::line_count() const {
   const std::string text = read_file(out_path_);
   return static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));

@@ -37,6 +37,11 @@ class TailProcess {
  public:
   TailProcess(MariaDbServer& server, std::vector<std::string> extra_args,
               std::string password = kReplPassword);
+  // Kills the process and removes its directory (unless
+  // SLUICE_KEEP_MARIADB_DIR is set, as for the server's).
+  ~TailProcess();
+  TailProcess(const TailProcess&) = delete;
+  TailProcess& operator=(const TailProcess&) = delete;
 
   // Waits until stdout holds at least `lines` lines; false on timeout or
   // when the process exited first.

@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <stdexcept>
 
 extern char** environ;
@@ -211,9 +212,33 @@ void drain(int out_fd, int err_fd, ToolRun& run) {
 }
 
 // Runs mariadb-binlog -vv with `extra` arguments appended.
+// A directory that lives as long as the object (mariadb-binlog writes the
+// data of LOAD DATA events into files there instead of /tmp).
+class ScratchDir {
+ public:
+  ScratchDir() {
+    char name[] = "/tmp/sluice-oracle-XXXXXX";
+    if (::mkdtemp(name) == nullptr)
+      throw std::runtime_error(std::string("mkdtemp: ") + std::strerror(errno));
+    path_ = name;
+  }
+  ~ScratchDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
 ToolRun run_tool(const std::vector<std::string>& extra) {
+  const ScratchDir load_dir;
   std::vector<std::string> args = {"mariadb-binlog", "--no-defaults", "-vv",
-                                   "--base64-output=DECODE-ROWS"};
+                                   "--base64-output=DECODE-ROWS",
+                                   "--local-load=" + load_dir.path()};
   args.insert(args.end(), extra.begin(), extra.end());
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());

@@ -132,9 +132,8 @@ TEST_CASE("two losses within one transaction still repeat nothing",
             loss == 0 ? std::min(i + again, events.size()) : events.size();
         for (; i < stop; ++i) REQUIRE(decoder.decode(events[i].data, *tracker));
       }
-      const auto diff =
-          std::mismatch(log.rows.begin(), log.rows.end(), want.begin(),
-                        want.end());
+      const auto diff = std::mismatch(log.rows.begin(), log.rows.end(),
+                                      want.begin(), want.end());
       INFO(log.rows.size() << " rows, want " << want.size()
                            << "; first difference at "
                            << (diff.first - log.rows.begin()));
