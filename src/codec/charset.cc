@@ -153,7 +153,10 @@ void append_valid_utf8(Bytes bytes, std::string& out) {
 }
 
 Utf8Converter::~Utf8Converter() {
-  for (auto& [name, cd] : iconv_) iconv_close(static_cast<iconv_t>(cd));
+  // nullptr marks a charset glibc could not open: nothing to close.
+  for (auto& [name, cd] : iconv_) {
+    if (cd != nullptr) iconv_close(static_cast<iconv_t>(cd));
+  }
 }
 
 void Utf8Converter::append(const Charset& cs, Bytes bytes, std::string& out) {

@@ -12,8 +12,8 @@ namespace {
 constexpr int kMaxPlaceholderDepth = 16;
 // Bounds on one expansion, so that values referring to each other many
 // times over cannot take exponential time or memory.
-constexpr size_t kMaxSubstitutions = 10'000;
-constexpr size_t kMaxExpandedSize = 1 << 20;
+constexpr size_t kMaxSubstitutions = 1000;
+constexpr size_t kMaxExpandedSize = 64 * 1024;
 
 // Java's whitespace in .properties: space, tab, form feed.
 bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\f'; }
