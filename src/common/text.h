@@ -41,6 +41,14 @@ namespace sluice {
   return s;
 }
 
+// The value of a hexadecimal digit (either case), or -1.
+[[nodiscard]] inline int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
 // Every piece between separators, empty ones included ("a,,b" -> 3).
 [[nodiscard]] inline std::vector<std::string_view> split(std::string_view s,
                                                          char sep) {

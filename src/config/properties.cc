@@ -86,13 +86,6 @@ class LineReader {
   size_t line_ = 1;
 };
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // Four hex digits at `s[at..]`, or -1.
 int32_t utf16_unit(std::string_view s, size_t at) {
   if (at + 4 > s.size()) return -1;

@@ -9,13 +9,6 @@
 namespace sluice::mysql {
 namespace {
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // "8-4-4-4-12" hex digits, as MySQL prints server UUIDs.
 bool parse_uuid(std::string_view text, MysqlGtidSet::Uuid& out) {
   if (text.size() != 36) return false;
@@ -26,8 +19,8 @@ bool parse_uuid(std::string_view text, MysqlGtidSet::Uuid& out) {
       ++i;
       continue;
     }
-    const int hi = hex_value(text[i]);
-    const int lo = hex_value(text[i + 1]);
+    const int hi = hex_digit(text[i]);
+    const int lo = hex_digit(text[i + 1]);
     if (hi < 0 || lo < 0) return false;
     out[byte++] = static_cast<std::byte>(hi << 4 | lo);
     i += 2;
