@@ -60,14 +60,14 @@ Status FlatPrinter::flush_if_full() {
   return s;
 }
 
-codec::FlatEnvelope FlatPrinter::envelope() {
+codec::Envelope FlatPrinter::envelope() {
   if (pos_.offset != last_offset_ || pos_.file != last_file_) {
     ++id_;
     last_offset_ = pos_.offset;
     last_file_ = pos_.file;
     ts_ms_ = now_ms();
   }
-  return {id_, gtid_, ts_ms_};
+  return {id_, gtid_, ts_ms_, pos_.file};
 }
 
 }  // namespace sluice::app

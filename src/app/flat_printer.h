@@ -35,7 +35,7 @@ class FlatPrinter final : public binlog::EventHandler {
 
  private:
   Status flush_if_full();
-  codec::FlatEnvelope envelope();
+  codec::Envelope envelope();
 
   const binlog::EventDecoder& decoder_;
   const mysql::FilePosition& pos_;

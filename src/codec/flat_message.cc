@@ -69,28 +69,6 @@ void FlatMessageEncoder::append_present_map(std::string_view open,
   out.push_back('}');
 }
 
-const char* statement_type_name(StatementType t) {
-  switch (t) {
-    case StatementType::kCreate:
-      return "CREATE";
-    case StatementType::kAlter:
-      return "ALTER";
-    case StatementType::kErase:
-      return "ERASE";
-    case StatementType::kTruncate:
-      return "TRUNCATE";
-    case StatementType::kRename:
-      return "RENAME";
-    case StatementType::kCreateIndex:
-      return "CINDEX";
-    case StatementType::kDropIndex:
-      return "DINDEX";
-    case StatementType::kQuery:
-      return "QUERY";
-  }
-  return "QUERY";
-}
-
 const FlatMessageEncoder::TableTemplate& FlatMessageEncoder::table_template(
     const binlog::TableMap& table) {
   constexpr size_t kMaxTemplates = 1024;
@@ -191,8 +169,7 @@ Status FlatMessageEncoder::append_old(const binlog::RowEvent& row,
 }
 
 Status FlatMessageEncoder::append_row(const binlog::RowEvent& row,
-                                      const FlatEnvelope& env,
-                                      std::string& out) {
+                                      const Envelope& env, std::string& out) {
   const auto& cols = row.table->columns;
   const TableTemplate& tpl = table_template(*row.table);
   const auto image = row.kind == RowsKind::kDelete ? row.before : row.after;
@@ -264,7 +241,7 @@ Status FlatMessageEncoder::append_row(const binlog::RowEvent& row,
 }
 
 const FlatMessageEncoder::EventFragments& FlatMessageEncoder::event_fragments(
-    const binlog::RowEvent& row, const FlatEnvelope& env) {
+    const binlog::RowEvent& row, const Envelope& env) {
   EventFragments& f = event_;
   const int64_t es = static_cast<int64_t>(row.header->timestamp) * 1000;
   if (f.valid && f.es == es && f.id == env.id && f.ts_ms == env.ts_ms &&
@@ -294,7 +271,7 @@ const FlatMessageEncoder::EventFragments& FlatMessageEncoder::event_fragments(
 
 void FlatMessageEncoder::append_statement(
     std::string_view schema, std::string_view table, std::string_view sql,
-    StatementType type, uint32_t timestamp, const FlatEnvelope& env,
+    StatementType type, uint32_t timestamp, const Envelope& env,
     std::string& out) {
   out += "{\"data\":null,\"database\":";
   append_json_string(schema, out);

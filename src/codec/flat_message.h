@@ -12,29 +12,11 @@
 
 #include "binlog/event_decoder.h"
 #include "codec/canal_value.h"
+#include "codec/envelope.h"
+#include "codec/statement_type.h"
 #include "common/error.h"
 
 namespace sluice::codec {
-
-// What a message carries besides the row itself.
-struct FlatEnvelope {
-  int64_t id = 0;         // canal's batch id
-  std::string_view gtid;  // GTID of the transaction, "" without one
-  int64_t ts_ms = 0;      // when the message was built
-};
-
-// Statement kinds canal distinguishes for DDL (EntryProtocol EventType).
-enum class StatementType {
-  kCreate,
-  kAlter,
-  kErase,
-  kTruncate,
-  kRename,
-  kCreateIndex,
-  kDropIndex,
-  kQuery
-};
-[[nodiscard]] const char* statement_type_name(StatementType t);
 
 class FlatMessageEncoder {
  public:
@@ -47,12 +29,12 @@ class FlatMessageEncoder {
 
   // Appends the JSON object (no newline) for one row change.
   [[nodiscard]] Status append_row(const binlog::RowEvent& row,
-                                  const FlatEnvelope& env, std::string& out);
+                                  const Envelope& env, std::string& out);
 
   // Appends the JSON object for a DDL or other non-DML statement.
   void append_statement(std::string_view schema, std::string_view table,
                         std::string_view sql, StatementType type,
-                        uint32_t timestamp, const FlatEnvelope& env,
+                        uint32_t timestamp, const Envelope& env,
                         std::string& out);
 
  private:
@@ -93,7 +75,7 @@ class FlatMessageEncoder {
                                  std::span<const binlog::Value> image,
                                  std::string& out, AppendValue&& append_value);
   const EventFragments& event_fragments(const binlog::RowEvent& row,
-                                        const FlatEnvelope& env);
+                                        const Envelope& env);
   [[nodiscard]] Status append_old(const binlog::RowEvent& row,
                                   const TableTemplate& tpl, std::string& out);
 

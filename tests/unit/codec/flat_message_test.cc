@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "binlog/event_decoder.h"
+#include "support/row_builders.h"
 
 namespace sluice::codec {
 namespace {
@@ -16,91 +17,7 @@ using binlog::ColumnDef;
 using binlog::ColumnType;
 using binlog::Value;
 using binlog::ValueKind;
-
-ColumnDef column(const char* name, ColumnType type, uint32_t collation = 0) {
-  ColumnDef c;
-  c.name = name;
-  c.type = type;
-  c.real_type = type;
-  c.collation = collation;
-  return c;
-}
-
-// test.commission as the seed defines it.
-binlog::TableMap commission() {
-  binlog::TableMap t;
-  t.schema = "test";
-  t.table = "commission";
-  auto id = column("id", ColumnType::kLongLong);
-  id.primary_key = true;
-  auto user = column("user_id", ColumnType::kLongLong);
-  auto biz = column("biz_type", ColumnType::kVarchar, 45);
-  biz.max_length = 128;
-  auto amount = column("amount", ColumnType::kNewDecimal);
-  amount.precision = 18;
-  amount.scale = 2;
-  auto status = column("status", ColumnType::kTiny);
-  auto remark = column("remark", ColumnType::kVarchar, 45);
-  remark.max_length = 256;
-  auto created = column("created_at", ColumnType::kDateTime2);
-  created.scale = 3;
-  t.columns = {id, user, biz, amount, status, remark, created};
-  return t;
-}
-
-Value signed_value(int64_t v) {
-  Value x;
-  x.kind = ValueKind::kSigned;
-  x.i = v;
-  return x;
-}
-Value text(const std::string& s) {
-  Value x;
-  x.kind = ValueKind::kString;
-  x.raw = as_bytes(s);
-  return x;
-}
-Value null_value() {
-  Value x;
-  x.kind = ValueKind::kNull;
-  return x;
-}
-
-binlog::RowEvent row_change(const binlog::EventHeader& header,
-                            const binlog::TableMap& table,
-                            binlog::RowsKind kind,
-                            std::span<const Value> before,
-                            std::span<const Value> after) {
-  binlog::RowEvent row;
-  row.header = &header;
-  row.table = &table;
-  row.kind = kind;
-  row.before = before;
-  row.after = after;
-  return row;
-}
-
-// DECIMAL(18,2) 2.50: 9 integer digits -> 4 bytes, 2 fraction digits -> 1.
-const std::array<std::byte, 9> kTwoFifty = {
-    std::byte{0x80}, std::byte{0}, std::byte{0}, std::byte{0}, std::byte{0},
-    std::byte{0},    std::byte{0}, std::byte{2}, std::byte{50}};
-const std::array<std::byte, 9> kThree = {
-    std::byte{0x80}, std::byte{0}, std::byte{0}, std::byte{0}, std::byte{0},
-    std::byte{0},    std::byte{0}, std::byte{3}, std::byte{0}};
-
-Value decimal(const std::array<std::byte, 9>& raw) {
-  Value x;
-  x.kind = ValueKind::kDecimal;
-  x.raw = raw;
-  return x;
-}
-
-Value datetime() {
-  Value x;
-  x.kind = ValueKind::kDateTime;
-  x.t = {2024, 3, 5, 7, 8, 9, 120000, false};
-  return x;
-}
+using namespace sluice::test_rows;
 
 const std::string kRemark = "first \"income\"\n";
 const std::string kBiz = "invite";
@@ -116,7 +33,7 @@ TEST_CASE("an insert renders as canal's FlatMessage", "[flat]") {
       row_change(header, table, binlog::RowsKind::kInsert, {}, after);
   FlatMessageEncoder enc(true);
   std::string out;
-  REQUIRE(enc.append_row(row, {7, "0-1-5", 1700000000123}, out));
+  REQUIRE(enc.append_row(row, {7, "0-1-5", 1700000000123, ""}, out));
   const std::string expected =
       R"j({"data":[{"id":"1","user_id":"42","biz_type":"invite","amount":"2.50","status":"0",)j"
       R"j("remark":"first \"income\"\n","created_at":"2024-03-05 07:08:09.120"}],)j"
@@ -143,7 +60,7 @@ TEST_CASE("an update carries only changed columns in old", "[flat]") {
       row_change(header, table, binlog::RowsKind::kUpdate, before, after);
   FlatMessageEncoder enc(true);
   std::string out;
-  REQUIRE(enc.append_row(row, {8, "", 5}, out));
+  REQUIRE(enc.append_row(row, {8, "", 5, ""}, out));
   const std::string head =
       R"j({"data":[{"id":"1","user_id":"42","biz_type":"invite","amount":"3.00",)j";
   const std::string old = R"j("old":[{"amount":"2.50","remark":null}],)j";
@@ -171,7 +88,7 @@ TEST_CASE("columns a field filter leaves out appear nowhere", "[flat]") {
     std::string out;
     REQUIRE(enc.append_row(
         row_change(header, table, binlog::RowsKind::kUpdate, before, after),
-        {8, "", 5}, out));
+        {8, "", 5, ""}, out));
     CHECK_THAT(out, !Catch::Contains("remark") && !Catch::Contains("status"));
     CHECK_THAT(out, Catch::Contains(R"j("old":[{"amount":"2.50"}])j"));
     CHECK_THAT(out, Catch::Contains(
@@ -194,7 +111,7 @@ TEST_CASE("a delete renders the before image; no PK gives null pkNames",
       row_change(header, table, binlog::RowsKind::kDelete, before, {});
   FlatMessageEncoder enc(true);
   std::string out;
-  REQUIRE(enc.append_row(row, {1, "", 0}, out));
+  REQUIRE(enc.append_row(row, {1, "", 0, ""}, out));
   const std::string head = R"j({"data":[{"@1":"-5","user_id":null,)j";
   const std::string keys = R"j("old":null,"pkNames":null,)j";
   const std::string tail = R"j("type":"DELETE"})j";
@@ -207,7 +124,7 @@ TEST_CASE("a DDL statement renders with isDdl and null maps", "[flat]") {
   FlatMessageEncoder enc(true);
   std::string out;
   enc.append_statement("test", "commission", "alter table commission add c int",
-                       StatementType::kAlter, 1700000002, {9, "", 10}, out);
+                       StatementType::kAlter, 1700000002, {9, "", 10, ""}, out);
   const std::string expected =
       R"j({"data":null,"database":"test","es":1700000002000,"gtid":"","id":9,"isDdl":true,)j"
       R"j("mysqlType":null,"old":null,"pkNames":null,"sql":"alter table commission add c int",)j"
@@ -232,7 +149,7 @@ TEST_CASE("MINIMAL row images list only the columns they carry", "[flat]") {
       row_change(header, table, binlog::RowsKind::kUpdate, before, after);
   FlatMessageEncoder enc(true);
   std::string out;
-  REQUIRE(enc.append_row(row, {2, "", 0}, out));
+  REQUIRE(enc.append_row(row, {2, "", 0, ""}, out));
   const std::string data = R"j({"data":[{"amount":"3.00"}],)j";
   const std::string types =
       R"j("mysqlType":{"amount":"decimal(18,2)"},"old":[{}],)j";
@@ -259,14 +176,14 @@ TEST_CASE("unsigned values with the top bit set bump sqlType as canal does",
       row_change(header, table, binlog::RowsKind::kInsert, {}, after);
   FlatMessageEncoder enc(true);
   std::string out;
-  REQUIRE(enc.append_row(row, {1, "", 0}, out));
+  REQUIRE(enc.append_row(row, {1, "", 0, ""}, out));
   const std::string bumped = R"j("sqlType":{"n":-5})j";
   const std::string value = R"j({"data":[{"n":"4294967295"}])j";
   CHECK_THAT(out, Catch::Contains(bumped));
   CHECK_THAT(out, Catch::StartsWith(value));
   after[0].u = 7;
   out.clear();
-  REQUIRE(enc.append_row(row, {1, "", 0}, out));
+  REQUIRE(enc.append_row(row, {1, "", 0, ""}, out));
   const std::string plain = R"j("sqlType":{"n":4})j";
   CHECK_THAT(out, Catch::Contains(plain));
 }

@@ -1,0 +1,18 @@
+// What every encoded message carries besides the change itself, shared by
+// the three Kafka value formats (canal flat JSON, canal protobuf, sluice
+// protobuf).
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace sluice::codec {
+
+struct Envelope {
+  int64_t id = 0;         // canal's batch id
+  std::string_view gtid;  // GTID of the transaction, "" without one
+  int64_t ts_ms = 0;      // when the message was built
+  std::string_view file;  // binlog file of the event (canal protobuf header)
+};
+
+}  // namespace sluice::codec
