@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "binlog/event_decoder.h"
 #include "mysql/gtid_set.h"
@@ -42,6 +43,19 @@ class ResumeTracker final : public binlog::EventHandler {
   }
   // Changes of the open transaction already forwarded (in any connection).
   [[nodiscard]] uint64_t emitted_in_transaction() const { return emitted_; }
+  // GTID of that transaction ("" without one).
+  [[nodiscard]] const std::string& emitted_gtid() const {
+    return emitted_gtid_;
+  }
+  // Before the first stream opens: an earlier run forwarded the first
+  // `items` changes of the transaction at the start position already (a
+  // checkpoint taken inside a large transaction); they will be passed over.
+  // `gtid` is that transaction's GTID, checked when known.
+  void resume_after(uint64_t items, std::string gtid) {
+    emitted_ = items;
+    seen_ = 0;
+    emitted_gtid_ = items > 0 ? std::move(gtid) : std::string();
+  }
   [[nodiscard]] uint64_t rows_forwarded() const { return rows_forwarded_; }
   [[nodiscard]] uint64_t transactions() const { return transactions_; }
   // "file:pos" of the last complete transaction's end.
