@@ -61,7 +61,7 @@ class FlatSink final : public binlog::EventHandler {
   Status on_row(const binlog::RowEvent& row) override {
     ++rows;
     if (out_.size() > (1 << 20)) out_.clear();
-    SLUICE_RETURN_IF_ERROR(encoder_.append_row(row, {1, "0-1-1", 0}, out_));
+    SLUICE_RETURN_IF_ERROR(encoder_.append_row(row, {1, "0-1-1", 0, ""}, out_));
     out_.push_back('\n');
     return {};
   }

@@ -13,7 +13,7 @@ class Render final : public sluice::binlog::EventHandler {
  public:
   sluice::Status on_row(const sluice::binlog::RowEvent& row) override {
     out_.clear();
-    (void)encoder_.append_row(row, {1, "", 0}, out_);
+    (void)encoder_.append_row(row, {1, "", 0, ""}, out_);
     return {};
   }
 

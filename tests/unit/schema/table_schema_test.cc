@@ -366,7 +366,7 @@ TEST_CASE("a mysqlType with quotes and backslashes stays valid JSON",
   row.after = after;
   codec::FlatMessageEncoder enc(true);
   std::string out;
-  REQUIRE(enc.append_row(row, {1, "", 1700000000123}, out));
+  REQUIRE(enc.append_row(row, {1, "", 1700000000123, ""}, out));
   INFO(out);
   CHECK(out.find(
             R"j("mysqlType":{"id":"int(11)","v":"enum('a\"b','c\\\\d')"})j") !=
