@@ -4,7 +4,10 @@
 #include <string>
 #include <vector>
 
+#include "app/check_command.h"
+#include "app/consume_command.h"
 #include "app/decode_command.h"
+#include "app/run_command.h"
 #include "app/tail_command.h"
 
 namespace {
@@ -19,12 +22,21 @@ void print_help() {
       "usage: sluice <command> [options]\n"
       "\n"
       "commands:\n"
+      "  run [--conf DIR] [--destination NAME]\n"
+      "                                   publish to Kafka as canal's server "
+      "does,\n"
+      "                                   reading canal's configuration files\n"
+      "  check [--conf DIR] [--destination NAME] [--offline]\n"
+      "                                   list every problem with the files, "
+      "MySQL\n"
+      "                                   and Kafka, each with its fix\n"
       "  decode [--format flat] FILE...   binlog files -> canal FlatMessage "
       "JSON\n"
       "  tail --master HOST:PORT --user U [--gtid SET | --file F --pos N]\n"
       "                                   live replica stream -> canal "
       "FlatMessage\n"
       "                                   JSON (password: SLUICE_PASSWORD)\n"
+      "  consume --brokers B --topic T    print a Kafka topic's records\n"
       "  version                          print the version\n"
       "  help                             this text\n"
       "\n"
@@ -44,6 +56,15 @@ int main(int argc, char** argv) {
     const std::string& cmd = args[0];
     if (cmd == "decode") {
       return sluice::app::run_decode(std::span(args).subspan(1));
+    }
+    if (cmd == "consume") {
+      return sluice::app::run_consume(std::span(args).subspan(1));
+    }
+    if (cmd == "run") {
+      return sluice::app::run_run(std::span(args).subspan(1));
+    }
+    if (cmd == "check") {
+      return sluice::app::run_check(std::span(args).subspan(1));
     }
     if (cmd == "tail") {
       return sluice::app::run_tail(std::span(args).subspan(1));

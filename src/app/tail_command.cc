@@ -4,15 +4,15 @@
 
 #include <atomic>
 #include <chrono>
-#include <csignal>
 #include <cstdarg>
 #include <cstdio>
 #include <optional>
-#include <random>
 #include <thread>
 
 #include "app/flat_printer.h"
 #include "app/output_buffer.h"
+#include "app/replica_setup.h"
+#include "app/stop_signal.h"
 #include "app/tail_options.h"
 #include "binlog/event_decoder.h"
 #include "binlog/event_type.h"
@@ -33,23 +33,7 @@ using std::chrono::milliseconds;
 
 constexpr milliseconds kFirstBackoff{250};
 
-std::atomic<int> g_stop_signals{0};
-
-extern "C" void on_stop_signal(int) {
-  // The second signal means "now": the first one waits for the transaction.
-  if (g_stop_signals.fetch_add(1) >= 1) _exit(130);
-}
-
-void install_signal_handlers() {
-  struct sigaction sa {};
-  sa.sa_handler = on_stop_signal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGTERM, &sa, nullptr);
-  sigaction(SIGINT, &sa, nullptr);
-  std::signal(SIGPIPE, SIG_IGN);  // a closed stdout is an error, not death
-}
-
-bool stop_requested() { return g_stop_signals.load() > 0; }
+bool stop_requested() { return stop_signalled(); }
 
 // One line on stderr, whole: GTID sets and server messages can be long.
 [[gnu::format(printf, 1, 2)]] void log(const char* format, ...) {
@@ -79,26 +63,6 @@ bool position_reached(const std::string& file, uint64_t pos,
   if (file.size() != end.file.size()) return file.size() > end.file.size();
   if (file != end.file) return file > end.file;
   return pos >= end.position;
-}
-
-// A server id no other replica of this server uses and not the server's
-// own: random in the upper half of the range, checked against SHOW SLAVE
-// HOSTS when the user may run it.
-uint32_t derive_server_id(mysql::ControlConnection& ctl, uint32_t own_id) {
-  std::random_device rd;
-  std::uniform_int_distribution<uint32_t> dist(0x80000000u, 0xfffffffeu);
-  std::vector<uint32_t> taken{own_id};
-  if (auto hosts = ctl.query("SHOW SLAVE HOSTS")) {
-    for (const auto& row : *hosts) {
-      if (!row.empty() && row[0])
-        taken.push_back(
-            static_cast<uint32_t>(std::strtoul(row[0]->c_str(), nullptr, 10)));
-    }
-  }
-  for (;;) {
-    const uint32_t id = dist(rd);
-    if (std::find(taken.begin(), taken.end(), id) == taken.end()) return id;
-  }
 }
 
 // The consumer end of the chain decoder -> ResumeTracker -> this: filters
@@ -223,30 +187,6 @@ int fail(const Error& e, int code) {
   return code;
 }
 
-// information_schema through the control connection, which is renewed
-// once when it was lost (server restart, wait_timeout): a schema lookup
-// then costs a reconnect of that connection only, not of the stream.
-class RenewingSchemaSource final : public schema::SchemaSource {
- public:
-  RenewingSchemaSource(schema::SchemaSource& inner,
-                       std::function<Status()> renew)
-      : inner_(inner), renew_(std::move(renew)) {}
-
-  Result<std::optional<schema::TableSchema>> load(
-      std::string_view schema, std::string_view table) override {
-    auto loaded = inner_.load(schema, table);
-    if (loaded || loaded.error().code != Errc::kIo) return loaded;
-    log("control connection lost (%s); reconnecting it",
-        loaded.error().message.c_str());
-    SLUICE_RETURN_IF_ERROR(renew_());
-    return inner_.load(schema, table);
-  }
-
- private:
-  schema::SchemaSource& inner_;
-  std::function<Status()> renew_;
-};
-
 // Everything `tail` holds while it runs.
 class Tail {
  public:
@@ -304,20 +244,14 @@ int Tail::run() {
   auto info = ctl_->server_info();
   if (!info) return fail(info.error(), 1);
   info_ = *info;
-  auto problems = ctl_->check_settings();
-  if (!problems) return fail(problems.error(), 1);
-  bool fatal = false;
-  for (const mysql::SettingProblem& p : *problems) {
-    const bool error = p.severity == mysql::SettingProblem::Severity::kError;
-    fatal = fatal || error;
-    log("%s: %s", error ? "error" : "note", p.message.c_str());
+  if (auto s =
+          check_server(*ctl_,
+                       [](const char* severity, const std::string& message) {
+                         log("%s: %s", severity, message.c_str());
+                       });
+      !s) {
+    return fail(s.error(), 1);
   }
-  if (fatal) return 1;
-  // SHOW GRANTS does not show privileges that come through a role, so a
-  // gap here is a warning; the server itself refuses what it must.
-  auto missing = ctl_->missing_replication_grants();
-  if (!missing) return fail(missing.error(), 1);
-  for (const std::string& m : *missing) log("warning: %s", m.c_str());
   if (o_.stop_at_end) {
     auto end = ctl_->current_position();
     if (!end) return fail(end.error(), 1);
@@ -340,8 +274,11 @@ int Tail::stream() {
       o_.server_id ? *o_.server_id : derive_server_id(*ctl_, info_.server_id);
 
   schema::InformationSchemaSource information_schema(*ctl_);
-  RenewingSchemaSource source(information_schema,
-                              [this] { return connect_control(); });
+  RenewingSchemaSource source(
+      information_schema, [this] { return connect_control(); },
+      [](const std::string& message) {
+        log("control connection lost (%s); reconnecting it", message.c_str());
+      });
   schema::SchemaCache cache(source);
   pipeline::TableResolver resolver(*filter, *fields, &cache);
   OutputBuffer out(STDOUT_FILENO);
@@ -432,6 +369,10 @@ int Tail::stream() {
         log("%s; reconnecting", e.message.c_str());
         break;
       }
+      if (ev->heartbeat) {
+        if (auto s = out.flush(); !s) return fail(s.error(), 2);
+        continue;
+      }
       if (ev->file_changed) tracker->set_file(stream.file());
       const uint64_t end_pos = ev->header.log_pos;
       pos.file = stream.file();
@@ -487,7 +428,7 @@ int run_tail(std::span<const std::string> args) {
     print_tail_help();
     return 0;
   }
-  install_signal_handlers();
+  install_stop_handlers();
   Tail tail(std::move(*options));
   return tail.run();
 }

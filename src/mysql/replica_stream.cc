@@ -209,7 +209,9 @@ Result<StreamEvent> ReplicaStream::read_event() {
     const auto type = static_cast<binlog::EventType>(header.type);
     if (type == binlog::EventType::kHeartbeat ||
         type == binlog::EventType::kHeartbeatV2) {
-      continue;
+      StreamEvent beat{event, header, false};
+      beat.heartbeat = true;
+      return beat;
     }
     if (!pending_file_.empty()) {
       // The previous event was the ROTATE that ended the old file.

@@ -45,6 +45,9 @@ struct StreamEvent {
   // The stream moved to a new binlog file (file() names it) since the
   // previous event.
   bool file_changed = false;
+  // A HEARTBEAT the server sent while it had nothing to send: not part of
+  // the binlog (never decode it), but a moment to act on idleness.
+  bool heartbeat = false;
 };
 
 class ReplicaStream {
@@ -59,9 +62,10 @@ class ReplicaStream {
   ReplicaStream(const ReplicaStream&) = delete;
   ReplicaStream& operator=(const ReplicaStream&) = delete;
 
-  // The next event. Heartbeats and the artificial ROTATE at the start of a
-  // dump are consumed here (they only prove liveness or name the file). The
-  // view is valid until the next call. kTimeout after three silent heartbeat
+  // The next event, or a heartbeat (StreamEvent::heartbeat; the caller
+  // learns the server is idle). The artificial ROTATE at the start of a
+  // dump is consumed here (it only names the file). The view is valid
+  // until the next call. kTimeout after three silent heartbeat
   // periods, kIo when the connection breaks (both: reconnect), kRefused when
   // the server ends the dump with an error a retry cannot cure, kCorrupt
   // for a malformed packet.

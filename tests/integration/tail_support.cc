@@ -42,29 +42,36 @@ std::vector<std::string> binlog_names_from(MariaDbServer& server,
   return names;
 }
 
-TailProcess::TailProcess(MariaDbServer& server,
-                         std::vector<std::string> extra_args,
-                         std::string password) {
-  char dir_template[] = "/tmp/sluice-tail-XXXXXX";
+std::vector<std::string> binlog_paths_from(MariaDbServer& server,
+                                           const std::string& first) {
+  std::vector<std::string> paths;
+  for (const std::string& p : server.binlog_files()) {
+    if (std::filesystem::path(p).filename().string() >= first)
+      paths.push_back(p);
+  }
+  return paths;
+}
+
+SluiceProcess::SluiceProcess(const std::vector<std::string>& args,
+                             const std::vector<std::string>& env) {
+  char dir_template[] = "/tmp/sluice-proc-XXXXXX";
   if (::mkdtemp(dir_template) == nullptr)
     throw std::runtime_error("mkdtemp failed");
   dir_ = dir_template;
   out_path_ = dir_ + "/out.jsonl";
   err_path_ = dir_ + "/err.log";
-  std::vector<std::string> args = {
-      SLUICE_BINARY, "tail",
-      "--master",    "127.0.0.1:" + std::to_string(server.port()),
-      "--user",      kReplUser,
-      "--progress",  "1"};
-  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  std::vector<std::string> argv = {SLUICE_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  std::vector<std::string> environment = {"TZ=UTC"};
+  environment.insert(environment.end(), env.begin(), env.end());
   child_ = std::make_unique<ChildProcess>(
-      args, SpawnOptions{.stdout_path = out_path_,
+      argv, SpawnOptions{.stdout_path = out_path_,
                          .stderr_path = err_path_,
-                         .env = {"SLUICE_PASSWORD=" + password, "TZ=UTC"},
+                         .env = environment,
                          .die_with_parent = true});
 }
 
-TailProcess::~TailProcess() {
+SluiceProcess::~SluiceProcess() {
   child_.reset();
   if (std::getenv("SLUICE_KEEP_MARIADB_DIR") == nullptr) {
     std::error_code ec;
@@ -72,12 +79,12 @@ TailProcess::~TailProcess() {
   }
 }
 
-size_t TailProcess::line_count() const {
+size_t SluiceProcess::line_count() const {
   const std::string text = read_file(out_path_);
   return static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
 }
 
-bool TailProcess::wait_for_lines(size_t lines, std::chrono::seconds timeout) {
+bool SluiceProcess::wait_for_lines(size_t lines, std::chrono::seconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
     if (line_count() >= lines) return true;
@@ -87,21 +94,42 @@ bool TailProcess::wait_for_lines(size_t lines, std::chrono::seconds timeout) {
   return false;
 }
 
-bool TailProcess::wait_for_err(const std::string& text,
-                               std::chrono::seconds timeout) {
+bool SluiceProcess::wait_for_err(const std::string& text,
+                                 std::chrono::seconds timeout, size_t times) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
-    if (err().find(text) != std::string::npos) return true;
+    const std::string e = err();
+    size_t n = 0;
+    for (size_t at = 0; (at = e.find(text, at)) != std::string::npos; ++at) ++n;
+    if (n >= times) return true;
     if (!child_->running()) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   return false;
 }
 
-std::optional<int> TailProcess::stop(std::chrono::seconds timeout) {
+std::optional<int> SluiceProcess::stop(std::chrono::seconds timeout) {
   child_->signal(SIGTERM);
   return child_->wait(timeout);
 }
+
+TailProcess::TailProcess(MariaDbServer& server,
+                         std::vector<std::string> extra_args,
+                         std::string password)
+    : SluiceProcess(
+          [&] {
+            std::vector<std::string> args = {
+                "tail",
+                "--master",
+                "127.0.0.1:" + std::to_string(server.port()),
+                "--user",
+                kReplUser,
+                "--progress",
+                "1"};
+            args.insert(args.end(), extra_args.begin(), extra_args.end());
+            return args;
+          }(),
+          {"SLUICE_PASSWORD=" + password}) {}
 
 std::string sluice_decode(const std::vector<std::string>& paths) {
   char path_template[] = "/tmp/sluice-decode-XXXXXX";

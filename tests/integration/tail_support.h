@@ -31,24 +31,32 @@ std::pair<std::string, uint64_t> binlog_end(MariaDbServer& server);
 std::vector<std::string> binlog_names_from(MariaDbServer& server,
                                            const std::string& first);
 
-// `sluice tail` against `server` as repl, stdout and stderr into files in a
-// fresh directory; killed when destroyed.
-class TailProcess {
+// Paths of the binlog files from `first` (a name) on, after FLUSH BINARY
+// LOGS.
+std::vector<std::string> binlog_paths_from(MariaDbServer& server,
+                                           const std::string& first);
+
+// The sluice binary as a child process (`args` after the binary's path),
+// stdout and stderr into files in a fresh directory, TZ=UTC plus `env`;
+// killed when destroyed.
+class SluiceProcess {
  public:
-  TailProcess(MariaDbServer& server, std::vector<std::string> extra_args,
-              std::string password = kReplPassword);
+  SluiceProcess(const std::vector<std::string>& args,
+                const std::vector<std::string>& env);
   // Kills the process and removes its directory (unless
   // SLUICE_KEEP_MARIADB_DIR is set, as for the server's).
-  ~TailProcess();
-  TailProcess(const TailProcess&) = delete;
-  TailProcess& operator=(const TailProcess&) = delete;
+  ~SluiceProcess();
+  SluiceProcess(const SluiceProcess&) = delete;
+  SluiceProcess& operator=(const SluiceProcess&) = delete;
 
   // Waits until stdout holds at least `lines` lines; false on timeout or
   // when the process exited first.
   bool wait_for_lines(size_t lines, std::chrono::seconds timeout);
   size_t line_count() const;
-  // Waits until stderr contains `text`; false on timeout or exit.
-  bool wait_for_err(const std::string& text, std::chrono::seconds timeout);
+  // Waits until stderr contains `text` `times` times; false on timeout or
+  // exit.
+  bool wait_for_err(const std::string& text, std::chrono::seconds timeout,
+                    size_t times = 1);
   std::string out() const { return read_file(out_path_); }
   std::string err() const { return read_file(err_path_); }
   // SIGTERM, then the exit status (nullopt if it did not exit in time).
@@ -56,12 +64,23 @@ class TailProcess {
   std::optional<int> wait(std::chrono::seconds timeout) {
     return child_->wait(timeout);
   }
+  void signal(int sig) { child_->signal(sig); }
+  [[nodiscard]] pid_t pid() const { return child_->pid(); }
+  // The directory holding its output files (free for the test's own).
+  [[nodiscard]] const std::string& dir() const { return dir_; }
 
  private:
   std::string dir_;
   std::string out_path_;
   std::string err_path_;
   std::unique_ptr<ChildProcess> child_;
+};
+
+// `sluice tail --progress 1` against `server` as repl, plus `extra_args`.
+class TailProcess : public SluiceProcess {
+ public:
+  TailProcess(MariaDbServer& server, std::vector<std::string> extra_args,
+              std::string password = kReplPassword);
 };
 
 // Runs `sluice decode` on binlog files (paths) and returns its stdout.

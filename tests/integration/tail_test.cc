@@ -62,16 +62,6 @@ std::string start_args_file(MariaDbServer& server,
   return file;
 }
 
-std::vector<std::string> paths_from(MariaDbServer& server,
-                                    const std::string& first) {
-  std::vector<std::string> paths;
-  for (const std::string& p : server.binlog_files()) {
-    if (std::filesystem::path(p).filename().string() >= first)
-      paths.push_back(p);
-  }
-  return paths;
-}
-
 TEST_CASE("tail: 100k+ changes survive two dump-thread kills and a restart",
           "[tail]") {
   auto server = start_commission_server();
@@ -102,7 +92,7 @@ TEST_CASE("tail: 100k+ changes survive two dump-thread kills and a restart",
     }
   }
   const std::string expected_text =
-      sluice_decode(paths_from(*server, first_file));
+      sluice_decode(binlog_paths_from(*server, first_file));
   const std::vector<FlatLine> expected = parse_flat_lines(expected_text);
   size_t expected_rows = 0;
   for (const FlatLine& l : expected) expected_rows += l.data.size();

@@ -1,105 +1,29 @@
 #include "support/kafka_records.h"
 
-#include <librdkafka/rdkafka.h>
-
 #include <algorithm>
 #include <chrono>
-#include <memory>
 #include <stdexcept>
+#include <utility>
 
 namespace sluice::test {
-namespace {
-
-struct ConsumerDeleter {
-  void operator()(rd_kafka_t* rk) const {
-    rd_kafka_consumer_close(rk);
-    rd_kafka_destroy(rk);
-  }
-};
-
-void set(rd_kafka_conf_t* conf, const char* name, const std::string& value) {
-  char err[512];
-  if (rd_kafka_conf_set(conf, name, value.c_str(), err, sizeof err) !=
-      RD_KAFKA_CONF_OK) {
-    throw std::runtime_error(std::string("consumer property ") + name + ": " +
-                             err);
-  }
-}
-
-}  // namespace
 
 std::vector<KafkaRecord> read_topic(const std::string& bootstrap,
                                     const std::string& topic, int timeout_ms) {
-  const auto until =
-      std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  rd_kafka_conf_t* conf = rd_kafka_conf_new();
-  set(conf, "bootstrap.servers", bootstrap);
-  set(conf, "group.id", "sluice-test-reader");
-  set(conf, "enable.auto.commit", "false");
-  set(conf, "enable.partition.eof", "true");
-  set(conf, "isolation.level", "read_committed");
-  set(conf, "log_level", "3");
-  char err[512];
-  std::unique_ptr<rd_kafka_t, ConsumerDeleter> rk(
-      rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err));
-  if (!rk) throw std::runtime_error(std::string("consumer: ") + err);
-
-  rd_kafka_topic_t* t = rd_kafka_topic_new(rk.get(), topic.c_str(), nullptr);
-  const struct rd_kafka_metadata* md = nullptr;
-  const rd_kafka_resp_err_t merr =
-      rd_kafka_metadata(rk.get(), 0, t, &md, timeout_ms);
-  rd_kafka_topic_destroy(t);
-  if (merr != RD_KAFKA_RESP_ERR_NO_ERROR || md->topic_cnt != 1) {
-    if (md) rd_kafka_metadata_destroy(md);
-    throw std::runtime_error("metadata of " + topic + ": " +
-                             rd_kafka_err2str(merr));
-  }
-  const int partitions = md->topics[0].partition_cnt;
-  rd_kafka_metadata_destroy(md);
-
-  rd_kafka_topic_partition_list_t* list =
-      rd_kafka_topic_partition_list_new(partitions);
-  for (int p = 0; p < partitions; ++p)
-    rd_kafka_topic_partition_list_add(list, topic.c_str(), p)->offset =
-        RD_KAFKA_OFFSET_BEGINNING;
-  rd_kafka_assign(rk.get(), list);
-  rd_kafka_topic_partition_list_destroy(list);
-
+  using Clock = std::chrono::steady_clock;
+  const auto until = Clock::now() + std::chrono::milliseconds(timeout_ms);
+  kafka::TopicReader::Options o;
+  o.properties = {{"bootstrap.servers", bootstrap}, {"log_level", "3"}};
+  o.topic = topic;
+  auto reader =
+      kafka::TopicReader::open(o, std::chrono::milliseconds(timeout_ms));
+  if (!reader) throw std::runtime_error(reader.error().message);
   std::vector<KafkaRecord> out;
-  std::vector<bool> ended(static_cast<size_t>(partitions), false);
-  int remaining = partitions;
-  while (remaining > 0) {
-    if (std::chrono::steady_clock::now() > until)
+  while ((*reader)->partitions_at_end() < (*reader)->partitions()) {
+    if (Clock::now() > until)
       throw std::runtime_error("reading " + topic + ": end not reached");
-    rd_kafka_message_t* m = rd_kafka_consumer_poll(rk.get(), 100);
-    if (m == nullptr) continue;
-    if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-      if (!ended[static_cast<size_t>(m->partition)]) {
-        ended[static_cast<size_t>(m->partition)] = true;
-        --remaining;
-      }
-    } else if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-      KafkaRecord r;
-      r.partition = m->partition;
-      r.offset = m->offset;
-      if (m->key) r.key.emplace(static_cast<const char*>(m->key), m->key_len);
-      r.value.assign(static_cast<const char*>(m->payload), m->len);
-      rd_kafka_headers_t* hdrs = nullptr;
-      if (rd_kafka_message_headers(m, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR) {
-        const char* name = nullptr;
-        const void* val = nullptr;
-        size_t size = 0;
-        for (size_t i = 0;
-             rd_kafka_header_get_all(hdrs, i, &name, &val, &size) ==
-             RD_KAFKA_RESP_ERR_NO_ERROR;
-             ++i) {
-          r.headers[name] =
-              val ? std::string(static_cast<const char*>(val), size) : "";
-        }
-      }
-      out.push_back(std::move(r));
-    }
-    rd_kafka_message_destroy(m);
+    auto r = (*reader)->next(std::chrono::milliseconds(100));
+    if (!r) throw std::runtime_error(r.error().message);
+    if (*r) out.push_back(std::move(**r));
   }
   std::stable_sort(
       out.begin(), out.end(), [](const KafkaRecord& a, const KafkaRecord& b) {
@@ -107,6 +31,91 @@ std::vector<KafkaRecord> read_topic(const std::string& bootstrap,
                                           : a.offset < b.offset;
       });
   return out;
+}
+
+TopicCollector::TopicCollector(const std::string& bootstrap,
+                               const std::string& topic)
+    : topic_(topic) {
+  kafka::TopicReader::Options o;
+  o.properties = {{"bootstrap.servers", bootstrap},
+                  {"log_level", "3"},
+                  {"fetch.message.max.bytes", "8388608"},
+                  {"fetch.max.bytes", "52428800"},
+                  {"fetch.wait.max.ms", "10"}};
+  o.topic = topic;
+  // Uncommitted too: an open transaction must not hold the reader back
+  // while the mock's retention runs on (a position-aware consumer drops
+  // what an aborted batch repeats, as the checks do).
+  o.read_committed = false;
+  auto reader = kafka::TopicReader::open(o, std::chrono::milliseconds(30'000));
+  if (!reader) throw std::runtime_error(reader.error().message);
+  reader_ = std::move(*reader);
+  next_.assign(static_cast<size_t>(reader_->partitions()), 0);
+  thread_ = std::thread(&TopicCollector::run, this);
+}
+
+TopicCollector::~TopicCollector() {
+  stop_ = true;
+  if (thread_.joinable()) thread_.join();
+}
+
+void TopicCollector::run() {
+  while (!stop_) {
+    auto r = reader_->next(std::chrono::milliseconds(50));
+    std::lock_guard lock(mu_);
+    if (!r) {
+      error_ = r.error().message;
+      return;
+    }
+    if (!*r) continue;
+    // Offsets advance by one per record, plus one per transaction marker;
+    // a larger step means the mock's retention (5 MiB per partition)
+    // dropped records before this reader saw them.
+    int64_t& expected = next_[static_cast<size_t>((*r)->partition)];
+    if ((*r)->offset > expected + (expected == 0 ? 0 : 1) && error_.empty()) {
+      error_ = topic_ + " partition " + std::to_string((*r)->partition) +
+               " jumps from offset " + std::to_string(expected) + " to " +
+               std::to_string((*r)->offset) +
+               ": the mock cluster dropped records before the test read them";
+    }
+    expected = (*r)->offset + 1;
+    records_.push_back(std::move(**r));
+  }
+}
+
+std::vector<KafkaRecord> TopicCollector::finish() {
+  using Clock = std::chrono::steady_clock;
+  std::vector<int64_t> ends;
+  for (int32_t p = 0; p < reader_->partitions(); ++p) {
+    auto end = reader_->end_offset(p, std::chrono::milliseconds(10'000));
+    if (!end) throw std::runtime_error(end.error().message);
+    ends.push_back(*end);
+  }
+  const auto deadline = Clock::now() + std::chrono::seconds(120);
+  for (;;) {
+    {
+      std::lock_guard lock(mu_);
+      if (!error_.empty()) break;
+      // Read through the end, but for a trailing transaction marker.
+      bool done = true;
+      for (size_t p = 0; p < ends.size(); ++p)
+        done = done && (ends[p] == 0 || next_[p] + 1 >= ends[p]);
+      if (done) break;
+    }
+    if (Clock::now() > deadline)
+      throw std::runtime_error("reading " + topic_ + ": end not reached");
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  stop_ = true;
+  thread_.join();
+  if (!error_.empty()) throw std::runtime_error(error_);
+  std::stable_sort(records_.begin(), records_.end(),
+                   [](const KafkaRecord& a, const KafkaRecord& b) {
+                     return a.partition != b.partition
+                                ? a.partition < b.partition
+                                : a.offset < b.offset;
+                   });
+  return std::move(records_);
 }
 
 }  // namespace sluice::test

@@ -100,9 +100,9 @@ TEST_CASE("a transactional batch lands whole, then its checkpoint",
     const int id = std::stoi(*r.key);
     CHECK(r.partition == id % 3);
     CHECK(r.value == "{\"id\":" + *r.key + "}");
-    CHECK(r.headers.at("sluice-pos") ==
+    CHECK(r.header("sluice-pos") ==
           "mysql-bin.000001:" + std::to_string(100 * id) + ":0");
-    CHECK(r.headers.at("sluice-gtid") == "0-1-" + *r.key);
+    CHECK(r.header("sluice-gtid") == "0-1-" + *r.key);
   }
   const auto cp = checkpoint_of(*c);
   REQUIRE(cp);

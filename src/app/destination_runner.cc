@@ -1,0 +1,549 @@
+#include "app/destination_runner.h"
+
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <optional>
+#include <thread>
+
+#include "app/publish_handler.h"
+#include "app/replica_setup.h"
+#include "binlog/event_decoder.h"
+#include "binlog/event_type.h"
+#include "codec/message_encoder.h"
+#include "kafka/checkpoint_reader.h"
+#include "kafka/publisher.h"
+#include "mysql/control_connection.h"
+#include "mysql/replica_stream.h"
+#include "pipeline/field_filter.h"
+#include "pipeline/resume_tracker.h"
+#include "pipeline/row_router.h"
+#include "pipeline/table_filter.h"
+#include "pipeline/table_resolver.h"
+#include "schema/schema_cache.h"
+
+namespace sluice::app {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+constexpr milliseconds kFirstBackoff{250};
+constexpr milliseconds kMaxBackoff{30'000};
+constexpr milliseconds kKafkaTimeout{30'000};
+constexpr milliseconds kHeartbeat{5'000};
+
+bool retryable(const Error& e) {
+  return e.code == Errc::kIo || e.code == Errc::kTimeout;
+}
+
+int64_t wall_ms() {
+  return std::chrono::duration_cast<milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string describe(const mysql::StartPosition& p) {
+  if (p.use_gtid) return "GTID " + (p.gtid.empty() ? "(oldest)" : p.gtid);
+  return p.file + ":" + std::to_string(p.position);
+}
+
+}  // namespace
+
+// Everything one run of the destination holds.
+class DestinationRunner::Session {
+ public:
+  Session(DestinationRunner& r)
+      : r_(r), log_(*r.log_), encoder_(value_format(r.server_)) {}
+
+  int run();
+
+ private:
+  static codec::ValueFormat value_format(const config::ServerConfig& s) {
+    return s.format == config::MessageFormat::kCanalProtobuf
+               ? codec::ValueFormat::kCanalProtobuf
+               : codec::ValueFormat::kFlat;
+  }
+  [[nodiscard]] bool stopping() const { return r_.control_.stop_requested(); }
+  void sleep(milliseconds d) const {
+    const auto until = Clock::now() + d;
+    while (Clock::now() < until && !stopping())
+      std::this_thread::sleep_for(milliseconds(50));
+  }
+  // Runs `attempt` until it succeeds, fails for good or a stop arrives.
+  template <class T, class Attempt>
+  Result<T> with_retries(const char* what, Attempt attempt);
+
+  Status connect_control();
+  Result<std::unique_ptr<kafka::Publisher>> connect_kafka();
+  Status check_topics(kafka::Publisher& p);
+  Result<mysql::StartPosition> start_position(
+      const std::optional<kafka::Checkpoint>& cp);
+  // (Re)starts the chain at the newest checkpoint.
+  Status restart_at_checkpoint();
+  kafka::Checkpoint checkpoint_now() const;
+  int stream();
+  int finish();
+  [[nodiscard]] int kafka_failed(const Error& e);
+  int fail(const std::string& message, int code) {
+    log_.error("{}", message);
+    return code;
+  }
+  void report_progress();
+
+  DestinationRunner& r_;
+  spdlog::logger& log_;
+  std::optional<mysql::ControlConnection> ctl_;
+  mysql::ServerInfo info_;
+  uint32_t server_id_ = 0;
+  std::optional<pipeline::TableFilter> filter_;
+  std::optional<pipeline::FieldFilter> fields_;
+  std::unique_ptr<schema::InformationSchemaSource> information_schema_;
+  std::unique_ptr<RenewingSchemaSource> schema_source_;
+  std::unique_ptr<schema::SchemaCache> schema_;
+  std::unique_ptr<pipeline::TableResolver> resolver_;
+  std::unique_ptr<pipeline::RowRouter> router_;
+  codec::MessageEncoder encoder_;
+  binlog::EventDecoder decoder_;
+  mysql::FilePosition pos_;
+  std::unique_ptr<PublishHandler> handler_;
+  std::optional<pipeline::ResumeTracker> tracker_;
+  std::unique_ptr<kafka::Publisher> publisher_;
+  milliseconds kafka_backoff_ = kFirstBackoff;
+  Clock::time_point last_report_ = Clock::now();
+  uint64_t rows_at_report_ = 0;
+};
+
+template <class T, class Attempt>
+Result<T> DestinationRunner::Session::with_retries(const char* what,
+                                                   Attempt attempt) {
+  milliseconds backoff = kFirstBackoff;
+  for (;;) {
+    auto r = attempt();
+    if (r || !retryable(r.error())) return r;
+    if (stopping()) return make_error(Errc::kCancelled, "stopped");
+    log_.warn("{}: {}; retrying in {:.2f} s", what, r.error().message,
+              static_cast<double>(backoff.count()) / 1000.0);
+    sleep(backoff);
+    backoff = std::min(backoff * 2, kMaxBackoff);
+  }
+}
+
+Status DestinationRunner::Session::connect_control() {
+  const config::InstanceConfig& in = r_.instance_;
+  mysql::ControlConnectionOptions o;
+  o.user = in.user;
+  o.password = in.password;
+  o.read_timeout_s = 30;
+  o.write_timeout_s = 30;
+  SLUICE_ASSIGN_OR_RETURN(
+      mysql::ControlConnection c,
+      mysql::ControlConnection::connect({in.master_host, in.master_port}, o));
+  if (ctl_) {
+    *ctl_ = std::move(c);  // the schema source keeps its reference
+  } else {
+    ctl_.emplace(std::move(c));
+  }
+  return {};
+}
+
+Result<std::unique_ptr<kafka::Publisher>>
+DestinationRunner::Session::connect_kafka() {
+  const config::ServerConfig& s = r_.server_;
+  kafka::PublisherOptions o;
+  for (const config::KafkaProperty& p : s.kafka)
+    o.producer.properties.emplace_back(p.name, p.value);
+  if (s.transactional)
+    o.producer.transactional_id = "sluice-" + r_.instance_.destination;
+  o.producer.queue_kbytes = s.queue_kbytes;
+  o.producer.interrupt = r_.control_.out_of_time;
+  o.producer.log = [this](int level, std::string_view line) {
+    if (level <= 3) {
+      log_.error("{}", line);
+    } else if (level <= 4) {
+      log_.warn("{}", line);
+    } else {
+      log_.debug("{}", line);
+    }
+  };
+  o.meta_topic = s.meta_topic;
+  o.destination = r_.instance_.destination;
+  o.batch_rows = s.batch_rows;
+  o.batch_bytes = s.batch_bytes;
+  return kafka::Publisher::create(std::move(o), kKafkaTimeout);
+}
+
+Status DestinationRunner::Session::check_topics(kafka::Publisher& p) {
+  const config::InstanceConfig& in = r_.instance_;
+  if (!in.dynamic_topic.empty() || in.topic.empty()) return {};
+  SLUICE_ASSIGN_OR_RETURN(const int32_t have, p.producer().partition_count(
+                                                  in.topic, kKafkaTimeout));
+  const int32_t want = in.partitions_num.value_or(1);
+  if (have < want) {
+    return make_error(
+        Errc::kUsage,
+        in.partitions_num_origin.text() + ": topic " + in.topic + " has " +
+            std::to_string(have) + " partitions, fewer than the " +
+            std::to_string(want) +
+            " sluice hashes over: add partitions to the topic (kafka-topics "
+            "--alter --partitions " +
+            std::to_string(want) + ") or lower canal.mq.partitionsNum");
+  }
+  return {};
+}
+
+Result<mysql::StartPosition> DestinationRunner::Session::start_position(
+    const std::optional<kafka::Checkpoint>& cp) {
+  const config::InstanceConfig& in = r_.instance_;
+  mysql::StartPosition start;
+  start.use_gtid = in.gtid_mode;
+  if (cp) {
+    start.file = cp->file;
+    start.position = cp->pos;
+    start.gtid = cp->gtid_set;
+    if (start.use_gtid && start.gtid.empty()) start.use_gtid = false;
+    log_.info("resuming from the checkpoint at {}{}", describe(start),
+              cp->rows_in_txn > 0
+                  ? " (" + std::to_string(cp->rows_in_txn) +
+                        " changes of the transaction there already published)"
+                  : std::string());
+  } else if ((in.gtid_mode && !in.gtid.empty()) || !in.journal_name.empty()) {
+    start.file = in.journal_name;
+    start.position = in.position.value_or(4);
+    start.gtid = in.gtid;
+    start.use_gtid = in.gtid_mode && !in.gtid.empty();
+    log_.info("no checkpoint yet; starting at {} (canal.instance.master.*)",
+              describe(start));
+  } else {
+    SLUICE_ASSIGN_OR_RETURN(const mysql::ServerPosition now,
+                            ctl_->current_position());
+    start.file = now.file;
+    start.position = now.position;
+    start.gtid = now.gtid_set;
+    if (start.use_gtid && start.gtid.empty()) {
+      return make_error(Errc::kUsage,
+                        "canal.instance.gtidon=true, but the server has no "
+                        "GTIDs: enable gtid_mode, or set gtidon=false");
+    }
+    log_.info(
+        "no checkpoint and no start position configured; starting at "
+        "the server's current position {}",
+        describe(start));
+  }
+  if (!start.use_gtid) {
+    SLUICE_RETURN_IF_ERROR(
+        ctl_->check_position_available(start.file, start.position));
+  }
+  return start;
+}
+
+Status DestinationRunner::Session::restart_at_checkpoint() {
+  kafka::CheckpointSource src;
+  for (const config::KafkaProperty& p : r_.server_.kafka)
+    src.properties.emplace_back(p.name, p.value);
+  src.topic = r_.server_.meta_topic;
+  src.destination = r_.instance_.destination;
+  src.interrupt = [this] { return stopping(); };
+  SLUICE_ASSIGN_OR_RETURN(const std::optional<kafka::Checkpoint> cp,
+                          kafka::read_checkpoint(src, kKafkaTimeout));
+  SLUICE_ASSIGN_OR_RETURN(const mysql::StartPosition start, start_position(cp));
+  SLUICE_ASSIGN_OR_RETURN(
+      pipeline::ResumeTracker t,
+      pipeline::ResumeTracker::create(*handler_, start, info_.mariadb()));
+  tracker_.emplace(std::move(t));
+  if (cp) tracker_->resume_after(cp->rows_in_txn, cp->txn_gtid);
+  decoder_.forget_tables();
+  return {};
+}
+
+kafka::Checkpoint DestinationRunner::Session::checkpoint_now() const {
+  const mysql::StartPosition at = tracker_->resume_point();
+  kafka::Checkpoint c;
+  c.file = at.file;
+  c.pos = at.position;
+  c.gtid_set = at.use_gtid ? at.gtid : std::string();
+  c.rows_in_txn = tracker_->emitted_in_transaction();
+  c.txn_gtid = tracker_->emitted_gtid();
+  c.server_id = info_.server_id;
+  c.server_uuid = info_.server_uuid;
+  c.ts_ms = wall_ms();
+  return c;
+}
+
+void DestinationRunner::Session::report_progress() {
+  const auto now = Clock::now();
+  if (r_.control_.progress_every.count() == 0 ||
+      now - last_report_ < r_.control_.progress_every) {
+    return;
+  }
+  const double secs = std::chrono::duration<double>(now - last_report_).count();
+  const uint64_t rows = publisher_->rows_published();
+  const int64_t lag = std::max<int64_t>(
+      0, wall_ms() / 1000 - static_cast<int64_t>(tracker_->last_event_time()));
+  log_.info("{} rows published ({:.0f}/s), {} Kafka batches, at {}, lag {} s",
+            rows, static_cast<double>(rows - rows_at_report_) / secs,
+            publisher_->batches_committed(), tracker_->committed_text(),
+            tracker_->last_event_time() == 0 ? 0 : lag);
+  last_report_ = now;
+  rows_at_report_ = rows;
+}
+
+int DestinationRunner::Session::finish() {
+  if (publisher_ && tracker_) {
+    const kafka::Checkpoint at = checkpoint_now();
+    if (auto s = publisher_->close_batch(at, true); !s) {
+      log_.warn(
+          "stopping without the last batch: {}; the next start "
+          "resumes from the last committed checkpoint",
+          s.error().message);
+      (void)publisher_->abandon_batch();
+    } else {
+      log_.info("stopped; checkpoint at {}:{}{}", at.file, at.pos,
+                at.rows_in_txn > 0
+                    ? " +" + std::to_string(at.rows_in_txn) + " changes"
+                    : std::string());
+    }
+  }
+  return 0;
+}
+
+int DestinationRunner::Session::kafka_failed(const Error& e) {
+  if (e.code == Errc::kCancelled || stopping()) return finish();
+  if (!retryable(e)) {
+    log_.error("{}", e.message);
+    return 2;
+  }
+  log_.warn(
+      "{}; giving up the open batch, resuming from the last "
+      "checkpoint in {:.2f} s",
+      e.message, static_cast<double>(kafka_backoff_.count()) / 1000.0);
+  handler_->set_publisher(nullptr);
+  publisher_.reset();
+  sleep(kafka_backoff_);
+  kafka_backoff_ = std::min(kafka_backoff_ * 2, kMaxBackoff);
+  if (stopping()) return 0;
+  auto p = with_retries<std::unique_ptr<kafka::Publisher>>(
+      "connecting to Kafka", [this] { return connect_kafka(); });
+  if (!p) {
+    if (p.error().code == Errc::kCancelled) return 0;
+    log_.error("{}", p.error().message);
+    return 2;
+  }
+  publisher_ = std::move(*p);
+  handler_->set_publisher(publisher_.get());
+  auto s = with_retries<void>("reading the checkpoint",
+                              [this] { return restart_at_checkpoint(); });
+  if (!s) {
+    if (s.error().code == Errc::kCancelled) return 0;
+    log_.error("{}", s.error().message);
+    return 2;
+  }
+  return -1;  // go on
+}
+
+int DestinationRunner::Session::run() {
+  const config::InstanceConfig& in = r_.instance_;
+  auto filter = pipeline::TableFilter::create(in.filter_regex, in.black_regex,
+                                              in.filter_origin.text(),
+                                              in.black_origin.text());
+  if (!filter) return fail(filter.error().message, 1);
+  filter_.emplace(std::move(*filter));
+  auto fields = pipeline::FieldFilter::parse(
+      in.field_filter, in.black_field_filter, in.field_origin.text(),
+      in.black_field_origin.text());
+  if (!fields) return fail(fields.error().message, 1);
+  fields_.emplace(std::move(*fields));
+  pipeline::RoutingConfig routing;
+  routing.topic = in.topic;
+  routing.partition = in.partition;
+  routing.partitions = in.partitions_num.value_or(1);
+  routing.database_hash = r_.server_.database_hash;
+  routing.exact_column_names =
+      r_.server_.format != config::MessageFormat::kCanalProtobuf;
+  auto rules = pipeline::PartitionRules::parse(in.partition_hash,
+                                               in.partition_hash_origin.text());
+  if (!rules) return fail(rules.error().message, 1);
+  routing.hash_rules = std::move(*rules);
+  for (const pipeline::PartitionRule& rule : routing.hash_rules.rules()) {
+    const std::string why = pipeline::never_matching_reason(rule);
+    if (!why.empty()) log_.warn("{}: {}", in.partition_hash_origin.text(), why);
+  }
+  auto dynamic = pipeline::DynamicTopics::parse(in.dynamic_topic,
+                                                in.dynamic_topic_partition_num,
+                                                in.dynamic_topic_origin.text());
+  if (!dynamic) return fail(dynamic.error().message, 1);
+  routing.dynamic = std::move(*dynamic);
+
+  if (auto s = with_retries<void>("connecting to MySQL",
+                                  [this] { return connect_control(); });
+      !s) {
+    if (s.error().code == Errc::kCancelled) return 0;
+    return fail(s.error().message, 1);
+  }
+  auto info = ctl_->server_info();
+  if (!info) return fail(info.error().message, 1);
+  info_ = *info;
+  if (auto s = check_server(*ctl_,
+                            [this](const char* severity, const std::string& m) {
+                              log_.warn("{}: {}", severity, m);
+                            });
+      !s) {
+    return fail(s.error().message, 1);
+  }
+  server_id_ =
+      in.slave_id != 0 ? in.slave_id : derive_server_id(*ctl_, info_.server_id);
+  information_schema_ =
+      std::make_unique<schema::InformationSchemaSource>(*ctl_);
+  schema_source_ = std::make_unique<RenewingSchemaSource>(
+      *information_schema_, [this] { return connect_control(); },
+      [this](const std::string& why) {
+        log_.warn("control connection lost ({}); reconnecting it", why);
+      });
+  schema_ = std::make_unique<schema::SchemaCache>(*schema_source_);
+  resolver_ = std::make_unique<pipeline::TableResolver>(*filter_, *fields_,
+                                                        schema_.get());
+  router_ = std::make_unique<pipeline::RowRouter>(std::move(routing),
+                                                  info_.mariadb());
+  handler_ = std::make_unique<PublishHandler>(decoder_, *resolver_, *router_,
+                                              encoder_, pos_);
+
+  auto p = with_retries<std::unique_ptr<kafka::Publisher>>(
+      "connecting to Kafka", [this] { return connect_kafka(); });
+  if (!p) {
+    if (p.error().code == Errc::kCancelled) return 0;
+    return fail(p.error().message, 1);
+  }
+  publisher_ = std::move(*p);
+  handler_->set_publisher(publisher_.get());
+  if (auto s = check_topics(*publisher_); !s) return fail(s.error().message, 1);
+  if (auto s = with_retries<void>("reading the checkpoint",
+                                  [this] { return restart_at_checkpoint(); });
+      !s) {
+    if (s.error().code == Errc::kCancelled) return 0;
+    return fail(s.error().message, 1);
+  }
+  return stream();
+}
+
+int DestinationRunner::Session::stream() {
+  const config::InstanceConfig& in = r_.instance_;
+  mysql::ReplicaOptions ropts;
+  ropts.connection.host = in.master_host;
+  ropts.connection.port = in.master_port;
+  ropts.connection.user = in.user;
+  ropts.connection.password = in.password;
+  ropts.connection.interrupt = [this] { return stopping(); };
+  ropts.connection.connect_timeout = milliseconds(5'000);
+  ropts.connection.io_timeout = 3 * kHeartbeat;
+  ropts.server_id = server_id_;
+  ropts.heartbeat_period = kHeartbeat;
+
+  milliseconds backoff = kFirstBackoff;
+  bool reconnecting = false;
+  for (;;) {
+    if (stopping()) return finish();
+    auto opened = mysql::ReplicaStream::open(ropts, tracker_->resume_point());
+    if (!opened) {
+      const Error& e = opened.error();
+      if (e.code == Errc::kCancelled) return finish();
+      if (!retryable(e)) return fail(e.message, 2);
+      log_.warn("{}; retrying in {:.2f} s", e.message,
+                static_cast<double>(backoff.count()) / 1000.0);
+      sleep(backoff);
+      backoff = std::min(backoff * 2, kMaxBackoff);
+      continue;
+    }
+    mysql::ReplicaStream& stream = **opened;
+    log_.info("{} at {} ({} {}, server id {}{})",
+              reconnecting ? "reconnected; streaming" : "streaming",
+              describe(tracker_->resume_point()),
+              info_.mariadb() ? "MariaDB" : "MySQL", stream.server_version(),
+              server_id_, stream.tls_active() ? ", TLS" : "");
+    tracker_->reconnected();
+    reconnecting = true;
+    stream.set_interrupt([this] { return stopping(); });
+    const uint64_t transactions_at_open = tracker_->transactions();
+    bool redo = false;
+    while (!redo) {
+      auto ev = stream.next_event();
+      if (!ev) {
+        const Error& e = ev.error();
+        if (e.code == Errc::kCancelled) return finish();
+        if (!retryable(e)) return fail(e.message, 2);
+        log_.warn("{}; reconnecting", e.message);
+        break;
+      }
+      // A heartbeat: the server is idle, so the open batch ends here even
+      // when the last event arrived with more packets behind it.
+      if (ev->heartbeat) {
+        if (!tracker_->in_transaction()) {
+          if (auto s = publisher_->close_batch(checkpoint_now()); !s) {
+            const int code = kafka_failed(s.error());
+            if (code >= 0) return code;
+            redo = true;
+          }
+        }
+        continue;
+      }
+      if (ev->file_changed) tracker_->set_file(stream.file());
+      const uint64_t end_pos = ev->header.log_pos;
+      pos_.file = stream.file();
+      pos_.end = end_pos;
+      pos_.offset = end_pos - std::min<uint64_t>(end_pos, ev->data.size());
+      if (auto s = decoder_.decode(ev->data, *tracker_); !s) {
+        if (handler_->take_publish_failure()) {
+          const int code = kafka_failed(s.error());
+          if (code >= 0) return code;
+          redo = true;
+          break;
+        }
+        Error e = with_context(
+            s.error(), pos_.file + ": offset " + std::to_string(pos_.offset) +
+                           ": " + binlog::event_type_name(ev->header.type) +
+                           " event");
+        if (!retryable(e)) return fail(e.message, 2);
+        log_.warn("{}; reconnecting", e.message);
+        if (auto c = connect_control(); !c) log_.warn("{}", c.error().message);
+        break;
+      }
+      if (tracker_->transactions() != transactions_at_open)
+        backoff = kFirstBackoff;
+      const bool boundary = !tracker_->in_transaction();
+      if ((boundary && !stream.data_buffered()) || publisher_->batch_full()) {
+        if (auto s = publisher_->close_batch(checkpoint_now()); !s) {
+          const int code = kafka_failed(s.error());
+          if (code >= 0) return code;
+          redo = true;
+          break;
+        }
+        kafka_backoff_ = kFirstBackoff;
+      }
+      if (stopping()) return finish();
+      report_progress();
+    }
+    stream.close();
+    if (!redo) {
+      sleep(backoff);
+      backoff = std::min(backoff * 2, kMaxBackoff);
+    }
+  }
+}
+
+DestinationRunner::DestinationRunner(const config::ServerConfig& server,
+                                     const config::InstanceConfig& instance,
+                                     RunControl control)
+    : server_(server), instance_(instance), control_(std::move(control)) {
+  log_ = std::make_shared<spdlog::logger>(
+      instance.destination, std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  log_->set_pattern("%Y-%m-%d %H:%M:%S.%e %l [%n] %v");
+}
+
+DestinationRunner::~DestinationRunner() = default;
+
+int DestinationRunner::run() {
+  Session session(*this);
+  return session.run();
+}
+
+}  // namespace sluice::app

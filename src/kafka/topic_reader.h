@@ -1,0 +1,78 @@
+// Reads a topic's records with a librdkafka consumer that owns no consumer
+// group: every partition assigned from a chosen offset, read_committed by
+// default. Used for the checkpoint topic (DESIGN §4), by `sluice consume`
+// and by tests that check what sluice published.
+#pragma once
+
+#include <librdkafka/rdkafka.h>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/error.h"
+
+namespace sluice::kafka {
+
+struct TopicRecord {
+  int32_t partition = 0;
+  int64_t offset = 0;
+  int64_t timestamp_ms = -1;  // the producer's create time, -1 if none
+  std::optional<std::string> key;
+  std::string value;
+  std::vector<std::pair<std::string, std::string>> headers;
+
+  // The last header called `name`, or "".
+  [[nodiscard]] std::string_view header(std::string_view name) const;
+};
+
+class TopicReader {
+ public:
+  struct Options {
+    // Connection properties (bootstrap.servers, security.*, sasl.*, ...);
+    // producer-only keys among them are left out.
+    std::vector<std::pair<std::string, std::string>> properties;
+    std::string topic;
+    bool from_beginning = true;  // else only records written from now on
+    bool read_committed = true;
+    // A topic that does not exist gives a reader of no partitions instead
+    // of kRefused.
+    bool missing_ok = false;
+  };
+
+  // Finds the topic's partitions and assigns them all.
+  [[nodiscard]] static Result<std::unique_ptr<TopicReader>> open(
+      const Options& options, std::chrono::milliseconds timeout);
+  ~TopicReader();
+  TopicReader(const TopicReader&) = delete;
+  TopicReader& operator=(const TopicReader&) = delete;
+
+  [[nodiscard]] int32_t partitions() const { return partitions_; }
+
+  // The next record, or nullopt after `timeout` without one. Reaching the
+  // current end of a partition is counted in partitions_at_end().
+  [[nodiscard]] Result<std::optional<TopicRecord>> next(
+      std::chrono::milliseconds timeout);
+
+  // Partitions whose end was reached at least once.
+  [[nodiscard]] int32_t partitions_at_end() const { return at_end_; }
+
+  // The partition's current end offset, asked of its leader.
+  [[nodiscard]] Result<int64_t> end_offset(int32_t partition,
+                                           std::chrono::milliseconds timeout);
+
+ private:
+  TopicReader() = default;
+  rd_kafka_t* rk_ = nullptr;
+  std::string topic_;
+  int32_t partitions_ = 0;
+  std::vector<bool> ended_;
+  int32_t at_end_ = 0;
+};
+
+}  // namespace sluice::kafka
