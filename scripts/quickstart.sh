@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # See sluice work in a minute: install what is missing, build, start a
-# throwaway MariaDB, write a few test.commission rows, and decode its binlog
-# with `sluice decode`. As root on Debian 12, from any directory. The server
-# and its files are removed on exit.
+# throwaway MariaDB, write a few test.commission rows, decode its binlog with
+# `sluice decode`, follow it with `sluice tail`, then publish it to a local
+# Kafka-protocol broker with `sluice run` and read the rows back. As root
+# on Debian 12, from any directory. Servers and files are removed on exit.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -20,7 +21,7 @@ step "building sluice in build/"
 log=$(mktemp)
 # Same configuration as scripts/test.sh, so the two share build/.
 if ! { cmake -S "$ROOT" -B "$ROOT/build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo &&
-  cmake --build "$ROOT/build" --target sluice; } >"$log" 2>&1; then
+  cmake --build "$ROOT/build" --target sluice sluice-mock-broker; } >"$log" 2>&1; then
   grep -vE '^\[[0-9]+/[0-9]+\] ' "$log" >&2
   rm -f "$log"
   echo "error: the build failed" >&2
@@ -31,6 +32,10 @@ SLUICE=$ROOT/build/src/app/sluice
 
 WORKDIR=$(mktemp -d "${TMPDIR:-/tmp}/sluice-quickstart.XXXXXX")
 cleanup() {
+  for pid in ${RUN_PID:-} ${BROKER_PID:-}; do
+    kill -TERM "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
   mariadb_stop
   rm -rf "$WORKDIR"
 }
@@ -99,12 +104,82 @@ cat "$WORKDIR/tail.out"
 echo
 sed 's/^/    /' "$WORKDIR/tail.err"
 
+step "sluice run: canal's job - the live stream published to Kafka"
+cat <<'TEXT'
+    A local Kafka-protocol broker (librdkafka's mock cluster, in memory) gets
+    topic commission with 3 partitions. sluice run reads the shipped conf/
+    (canal.properties + test/instance.properties: test.commission, hashed by
+    id over 3 partitions, Kafka transactions on) with the server and broker
+    addresses of this demo, and publishes every change of test.commission.
+TEXT
+"$ROOT/build/src/app/sluice-mock-broker" --topic commission:3 \
+  --topic __sluice_positions:1 --bootstrap-file "$WORKDIR/bootstrap" \
+  >/dev/null 2>"$WORKDIR/broker.err" &
+BROKER_PID=$!
+for _ in $(seq 100); do
+  [[ -s $WORKDIR/bootstrap ]] && break
+  sleep 0.1
+done
+BOOTSTRAP=$(<"$WORKDIR/bootstrap")
+echo "    broker: $BOOTSTRAP"
+mariadb_sql "CREATE USER canal@'127.0.0.1' IDENTIFIED BY 'canal'" \
+  "GRANT REPLICATION SLAVE, REPLICATION CLIENT, SELECT ON *.* TO canal@'127.0.0.1'"
+mkdir -p "$WORKDIR/conf/test"
+sed "s|^kafka.bootstrap.servers *=.*|kafka.bootstrap.servers = $BOOTSTRAP|" \
+  "$ROOT/conf/canal.properties" >"$WORKDIR/conf/canal.properties"
+sed "s|^canal.instance.master.address *=.*|canal.instance.master.address = 127.0.0.1:$MARIADB_PORT|" \
+  "$ROOT/conf/test/instance.properties" >"$WORKDIR/conf/test/instance.properties"
+echo
+echo "    $SLUICE check --conf $WORKDIR/conf"
+"$SLUICE" check --conf "$WORKDIR/conf" 2>&1 | grep -v '^note' | sed 's/^/      /' || true
+
+"$SLUICE" run --conf "$WORKDIR/conf" --progress 5 2>"$WORKDIR/run.err" &
+RUN_PID=$!
+for _ in $(seq 100); do
+  grep -q 'streaming at' "$WORKDIR/run.err" 2>/dev/null && break
+  sleep 0.1
+done
+"$SLUICE" consume --brokers "$BOOTSTRAP" --topic commission --new --count 9 \
+  >"$WORKDIR/consume.out" 2>"$WORKDIR/consume.err" &
+consume_pid=$!
+sleep 1
+# One row per transaction; the server's clock when each COMMIT returned
+# (the next statement of the same session).
+declare -A committed
+for id in 101 102 103 104 105 106 107 108 109; do
+  committed[$id]=$(mariadb_sql "INSERT INTO test.commission (id, user_id, biz_type, amount, created_at) VALUES ($id, 2000, 'ORDER', $id.50, NOW(3))" \
+    "SELECT CAST(UNIX_TIMESTAMP(NOW(3)) * 1000 AS UNSIGNED)")
+  sleep 0.2
+done
+for _ in $(seq 100); do
+  kill -0 "$consume_pid" 2>/dev/null || break
+  sleep 0.1
+done
+kill "$consume_pid" 2>/dev/null || true
+echo
+echo "    each row as a consumer receives it: partition (canal's hash of id),"
+echo "    key, sluice-pos header, and COMMIT returned -> received by the"
+echo "    consumer (through sluice and its Kafka transaction), in ms:"
+while read -r part _ key pos _ at _; do
+  id=${key#key=}
+  printf '      %s  %-8s %-40s %4s ms\n' "$part" "$key" "$pos" \
+    "$((${at#at=} - ${committed[$id]:-${at#at=}}))"
+done <"$WORKDIR/consume.out"
+echo
+echo "    the first message in full (canal FlatMessage JSON):"
+head -1 "$WORKDIR/consume.out" | cut -d' ' -f7- | sed 's/^/      /'
+kill -TERM "$RUN_PID"
+wait "$RUN_PID" || true
+RUN_PID=
+echo
+grep -v '^sluice run: note\|Kafka' "$WORKDIR/run.err" | sed 's/^/    /'
+
 cat <<EOF
 
     Decode any binlog file the same way:
       $SLUICE decode --format flat FILE...
     or follow a server live (sluice tail --help lists every option):
       SLUICE_PASSWORD=... $SLUICE tail --master HOST:PORT --user USER
-    Later milestones extend this script to the full pipeline: the live
-    stream published to Kafka.
+    or run it as canal's replacement, with canal's own files:
+      $SLUICE check --conf DIR && $SLUICE run --conf DIR
 EOF

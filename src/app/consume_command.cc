@@ -6,6 +6,7 @@
 
 #include "app/stop_signal.h"
 #include "common/text.h"
+#include "common/wall_clock.h"
 #include "kafka/topic_reader.h"
 
 namespace sluice::app {
@@ -37,12 +38,6 @@ int usage(const std::string& message) {
   return 1;
 }
 
-int64_t wall_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 void print_record(const kafka::TopicRecord& r, bool hex) {
   std::string line = "p=" + std::to_string(r.partition) +
                      " o=" + std::to_string(r.offset) + " key=";
@@ -51,7 +46,7 @@ void print_record(const kafka::TopicRecord& r, bool hex) {
   line += r.header("sluice-pos");
   line += " gtid=";
   line += r.header("sluice-gtid");
-  line += " at=" + std::to_string(wall_ms()) + " ";
+  line += " at=" + std::to_string(wall_clock_ms()) + " ";
   if (hex) {
     static constexpr char kDigits[] = "0123456789abcdef";
     for (const char c : r.value) {

@@ -7,11 +7,13 @@
 #include <optional>
 #include <thread>
 
+#include "app/destination_setup.h"
 #include "app/publish_handler.h"
 #include "app/replica_setup.h"
 #include "binlog/event_decoder.h"
 #include "binlog/event_type.h"
 #include "codec/message_encoder.h"
+#include "common/wall_clock.h"
 #include "kafka/checkpoint_reader.h"
 #include "kafka/publisher.h"
 #include "mysql/control_connection.h"
@@ -36,17 +38,6 @@ constexpr milliseconds kHeartbeat{5'000};
 
 bool retryable(const Error& e) {
   return e.code == Errc::kIo || e.code == Errc::kTimeout;
-}
-
-int64_t wall_ms() {
-  return std::chrono::duration_cast<milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-std::string describe(const mysql::StartPosition& p) {
-  if (p.use_gtid) return "GTID " + (p.gtid.empty() ? "(oldest)" : p.gtid);
-  return p.file + ":" + std::to_string(p.position);
 }
 
 }  // namespace
@@ -77,9 +68,6 @@ class DestinationRunner::Session {
 
   Status connect_control();
   Result<std::unique_ptr<kafka::Publisher>> connect_kafka();
-  Status check_topics(kafka::Publisher& p);
-  Result<mysql::StartPosition> start_position(
-      const std::optional<kafka::Checkpoint>& cp);
   // (Re)starts the chain at the newest checkpoint.
   Status restart_at_checkpoint();
   kafka::Checkpoint checkpoint_now() const;
@@ -150,13 +138,8 @@ Status DestinationRunner::Session::connect_control() {
 
 Result<std::unique_ptr<kafka::Publisher>>
 DestinationRunner::Session::connect_kafka() {
-  const config::ServerConfig& s = r_.server_;
-  kafka::PublisherOptions o;
-  for (const config::KafkaProperty& p : s.kafka)
-    o.producer.properties.emplace_back(p.name, p.value);
-  if (s.transactional)
-    o.producer.transactional_id = "sluice-" + r_.instance_.destination;
-  o.producer.queue_kbytes = s.queue_kbytes;
+  kafka::PublisherOptions o =
+      publisher_options(r_.server_, r_.instance_.destination);
   o.producer.interrupt = r_.control_.out_of_time;
   o.producer.log = [this](int level, std::string_view line) {
     if (level <= 3) {
@@ -167,75 +150,7 @@ DestinationRunner::Session::connect_kafka() {
       log_.debug("{}", line);
     }
   };
-  o.meta_topic = s.meta_topic;
-  o.destination = r_.instance_.destination;
-  o.batch_rows = s.batch_rows;
-  o.batch_bytes = s.batch_bytes;
   return kafka::Publisher::create(std::move(o), kKafkaTimeout);
-}
-
-Status DestinationRunner::Session::check_topics(kafka::Publisher& p) {
-  const config::InstanceConfig& in = r_.instance_;
-  if (!in.dynamic_topic.empty() || in.topic.empty()) return {};
-  SLUICE_ASSIGN_OR_RETURN(const int32_t have, p.producer().partition_count(
-                                                  in.topic, kKafkaTimeout));
-  const int32_t want = in.partitions_num.value_or(1);
-  if (have < want) {
-    return make_error(
-        Errc::kUsage,
-        in.partitions_num_origin.text() + ": topic " + in.topic + " has " +
-            std::to_string(have) + " partitions, fewer than the " +
-            std::to_string(want) +
-            " sluice hashes over: add partitions to the topic (kafka-topics "
-            "--alter --partitions " +
-            std::to_string(want) + ") or lower canal.mq.partitionsNum");
-  }
-  return {};
-}
-
-Result<mysql::StartPosition> DestinationRunner::Session::start_position(
-    const std::optional<kafka::Checkpoint>& cp) {
-  const config::InstanceConfig& in = r_.instance_;
-  mysql::StartPosition start;
-  start.use_gtid = in.gtid_mode;
-  if (cp) {
-    start.file = cp->file;
-    start.position = cp->pos;
-    start.gtid = cp->gtid_set;
-    if (start.use_gtid && start.gtid.empty()) start.use_gtid = false;
-    log_.info("resuming from the checkpoint at {}{}", describe(start),
-              cp->rows_in_txn > 0
-                  ? " (" + std::to_string(cp->rows_in_txn) +
-                        " changes of the transaction there already published)"
-                  : std::string());
-  } else if ((in.gtid_mode && !in.gtid.empty()) || !in.journal_name.empty()) {
-    start.file = in.journal_name;
-    start.position = in.position.value_or(4);
-    start.gtid = in.gtid;
-    start.use_gtid = in.gtid_mode && !in.gtid.empty();
-    log_.info("no checkpoint yet; starting at {} (canal.instance.master.*)",
-              describe(start));
-  } else {
-    SLUICE_ASSIGN_OR_RETURN(const mysql::ServerPosition now,
-                            ctl_->current_position());
-    start.file = now.file;
-    start.position = now.position;
-    start.gtid = now.gtid_set;
-    if (start.use_gtid && start.gtid.empty()) {
-      return make_error(Errc::kUsage,
-                        "canal.instance.gtidon=true, but the server has no "
-                        "GTIDs: enable gtid_mode, or set gtidon=false");
-    }
-    log_.info(
-        "no checkpoint and no start position configured; starting at "
-        "the server's current position {}",
-        describe(start));
-  }
-  if (!start.use_gtid) {
-    SLUICE_RETURN_IF_ERROR(
-        ctl_->check_position_available(start.file, start.position));
-  }
-  return start;
 }
 
 Status DestinationRunner::Session::restart_at_checkpoint() {
@@ -247,7 +162,10 @@ Status DestinationRunner::Session::restart_at_checkpoint() {
   src.interrupt = [this] { return stopping(); };
   SLUICE_ASSIGN_OR_RETURN(const std::optional<kafka::Checkpoint> cp,
                           kafka::read_checkpoint(src, kKafkaTimeout));
-  SLUICE_ASSIGN_OR_RETURN(const mysql::StartPosition start, start_position(cp));
+  SLUICE_ASSIGN_OR_RETURN(const StartChoice choice,
+                          choose_start(r_.instance_, cp, *ctl_));
+  log_.info("{}", choice.reason);
+  const mysql::StartPosition& start = choice.start;
   SLUICE_ASSIGN_OR_RETURN(
       pipeline::ResumeTracker t,
       pipeline::ResumeTracker::create(*handler_, start, info_.mariadb()));
@@ -267,7 +185,7 @@ kafka::Checkpoint DestinationRunner::Session::checkpoint_now() const {
   c.txn_gtid = tracker_->emitted_gtid();
   c.server_id = info_.server_id;
   c.server_uuid = info_.server_uuid;
-  c.ts_ms = wall_ms();
+  c.ts_ms = wall_clock_ms();
   return c;
 }
 
@@ -280,7 +198,8 @@ void DestinationRunner::Session::report_progress() {
   const double secs = std::chrono::duration<double>(now - last_report_).count();
   const uint64_t rows = publisher_->rows_published();
   const int64_t lag = std::max<int64_t>(
-      0, wall_ms() / 1000 - static_cast<int64_t>(tracker_->last_event_time()));
+      0, wall_clock_ms() / 1000 -
+             static_cast<int64_t>(tracker_->last_event_time()));
   log_.info("{} rows published ({:.0f}/s), {} Kafka batches, at {}, lag {} s",
             rows, static_cast<double>(rows - rows_at_report_) / secs,
             publisher_->batches_committed(), tracker_->committed_text(),
@@ -343,37 +262,12 @@ int DestinationRunner::Session::kafka_failed(const Error& e) {
 }
 
 int DestinationRunner::Session::run() {
-  const config::InstanceConfig& in = r_.instance_;
-  auto filter = pipeline::TableFilter::create(in.filter_regex, in.black_regex,
-                                              in.filter_origin.text(),
-                                              in.black_origin.text());
-  if (!filter) return fail(filter.error().message, 1);
-  filter_.emplace(std::move(*filter));
-  auto fields = pipeline::FieldFilter::parse(
-      in.field_filter, in.black_field_filter, in.field_origin.text(),
-      in.black_field_origin.text());
-  if (!fields) return fail(fields.error().message, 1);
-  fields_.emplace(std::move(*fields));
-  pipeline::RoutingConfig routing;
-  routing.topic = in.topic;
-  routing.partition = in.partition;
-  routing.partitions = in.partitions_num.value_or(1);
-  routing.database_hash = r_.server_.database_hash;
-  routing.exact_column_names =
-      r_.server_.format != config::MessageFormat::kCanalProtobuf;
-  auto rules = pipeline::PartitionRules::parse(in.partition_hash,
-                                               in.partition_hash_origin.text());
+  auto rules = destination_rules(r_.server_, r_.instance_);
   if (!rules) return fail(rules.error().message, 1);
-  routing.hash_rules = std::move(*rules);
-  for (const pipeline::PartitionRule& rule : routing.hash_rules.rules()) {
-    const std::string why = pipeline::never_matching_reason(rule);
-    if (!why.empty()) log_.warn("{}: {}", in.partition_hash_origin.text(), why);
-  }
-  auto dynamic = pipeline::DynamicTopics::parse(in.dynamic_topic,
-                                                in.dynamic_topic_partition_num,
-                                                in.dynamic_topic_origin.text());
-  if (!dynamic) return fail(dynamic.error().message, 1);
-  routing.dynamic = std::move(*dynamic);
+  for (const std::string& w : rules->warnings) log_.warn("{}", w);
+  filter_.emplace(std::move(rules->filter));
+  fields_.emplace(std::move(rules->fields));
+  pipeline::RoutingConfig routing = std::move(rules->routing);
 
   if (auto s = with_retries<void>("connecting to MySQL",
                                   [this] { return connect_control(); });
@@ -391,8 +285,9 @@ int DestinationRunner::Session::run() {
       !s) {
     return fail(s.error().message, 1);
   }
-  server_id_ =
-      in.slave_id != 0 ? in.slave_id : derive_server_id(*ctl_, info_.server_id);
+  server_id_ = r_.instance_.slave_id != 0
+                   ? r_.instance_.slave_id
+                   : derive_server_id(*ctl_, info_.server_id);
   information_schema_ =
       std::make_unique<schema::InformationSchemaSource>(*ctl_);
   schema_source_ = std::make_unique<RenewingSchemaSource>(
@@ -416,7 +311,10 @@ int DestinationRunner::Session::run() {
   }
   publisher_ = std::move(*p);
   handler_->set_publisher(publisher_.get());
-  if (auto s = check_topics(*publisher_); !s) return fail(s.error().message, 1);
+  if (auto s = check_topic_partitions(publisher_->producer(), r_.instance_,
+                                      kKafkaTimeout);
+      !s)
+    return fail(s.error().message, 1);
   if (auto s = with_retries<void>("reading the checkpoint",
                                   [this] { return restart_at_checkpoint(); });
       !s) {

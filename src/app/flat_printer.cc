@@ -1,20 +1,10 @@
 #include "app/flat_printer.h"
 
-#include <chrono>
-
 #include "binlog/format_description.h"
+#include "common/wall_clock.h"
 #include "pipeline/statement.h"
 
 namespace sluice::app {
-namespace {
-
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
 
 FlatPrinter::FlatPrinter(const binlog::EventDecoder& decoder,
                          const mysql::FilePosition& pos, OutputBuffer& out)
@@ -65,7 +55,7 @@ codec::Envelope FlatPrinter::envelope() {
     ++id_;
     last_offset_ = pos_.offset;
     last_file_ = pos_.file;
-    ts_ms_ = now_ms();
+    ts_ms_ = wall_clock_ms();
   }
   return {id_, gtid_, ts_ms_, pos_.file};
 }

@@ -1,20 +1,10 @@
 #include "app/publish_handler.h"
 
-#include <chrono>
-
 #include "binlog/format_description.h"
+#include "common/wall_clock.h"
 #include "pipeline/statement.h"
 
 namespace sluice::app {
-namespace {
-
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
 
 PublishHandler::PublishHandler(binlog::EventDecoder& decoder,
                                pipeline::TableResolver& resolver,
@@ -43,7 +33,7 @@ void PublishHandler::next_position() {
     last_file_ = pos_.file;
     index_ = 0;
     ++id_;  // canal's batch id: one per binlog event here
-    env_.ts_ms = now_ms();
+    env_.ts_ms = wall_clock_ms();
   } else {
     ++index_;
   }

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
+#include <thread>
 #include <tuple>
 
 #include "support/flat_json.h"
@@ -68,8 +69,7 @@ std::unique_ptr<kafka::MockCluster> start_commission_cluster() {
 
 void write_run_conf(const std::string& dir, const MariaDbServer& server,
                     const kafka::MockCluster& cluster, const std::string& file,
-                    uint64_t pos,
-                    const std::map<std::string, std::string>& extra) {
+                    uint64_t pos, const ConfKeys& extra) {
   std::filesystem::create_directories(dir + "/test");
   {
     std::ofstream f(dir + "/canal.properties");
@@ -108,6 +108,49 @@ uint64_t RunProcess::peak_rss_kib() const {
     if (line.rfind("VmHWM:", 0) == 0) return std::stoull(line.substr(6));
   }
   return 0;
+}
+
+RunEnvironment::RunEnvironment(const std::map<std::string, std::string>& extra)
+    : server_(start_commission_server()), cluster_(start_commission_cluster()) {
+  server_->binlog_files();  // FLUSH: the run starts in a fresh file
+  std::tie(file_, pos_) = binlog_end(*server_);
+  conf_ = scratch_.path() + "/conf";
+  write_run_conf(conf_, *server_, *cluster_, file_, pos_, extra);
+  collector_ = std::make_unique<test::TopicCollector>(cluster_->bootstrap(),
+                                                      "commission");
+}
+
+std::unique_ptr<RunProcess> RunEnvironment::start_run(
+    const std::string& wait_for) {
+  auto run = std::make_unique<RunProcess>(conf_);
+  if (!run->wait_for_err(wait_for, std::chrono::seconds(30))) {
+    throw std::runtime_error("sluice run never logged \"" + wait_for + "\":\n" +
+                             run->err());
+  }
+  return run;
+}
+
+bool RunEnvironment::wait_caught_up(std::chrono::seconds timeout) {
+  const auto [file, pos] = binlog_end(*server_);
+  const std::string wanted =
+      "\"file\":\"" + file + "\",\"pos\":" + std::to_string(pos) + ",";
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    for (const auto& r :
+         test::read_topic(cluster_->bootstrap(), "__sluice_positions")) {
+      if (r.value.find(wanted) != std::string::npos) return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+  return false;
+}
+
+std::vector<test::KafkaRecord> RunEnvironment::published() {
+  return collector_->finish();
+}
+
+std::string RunEnvironment::decoded() {
+  return sluice_decode(binlog_paths_from(*server_, file_));
 }
 
 int32_t canal_partition_of_id(const std::string& id) {

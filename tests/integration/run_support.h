@@ -37,14 +37,16 @@ class ScratchDir {
 // __sluice_positions (1).
 std::unique_ptr<kafka::MockCluster> start_commission_cluster();
 
+// Extra canal.properties keys of a test.
+using ConfKeys = std::map<std::string, std::string>;
+
 // Writes <dir>/canal.properties and <dir>/test/instance.properties for
 // destination `test` (test.commission, 3 partitions hashed by id, as user
 // repl), starting at `file`:`pos`; `extra` keys are added to
 // canal.properties (e.g. canal.mq.transaction=false).
 void write_run_conf(const std::string& dir, const MariaDbServer& server,
                     const kafka::MockCluster& cluster, const std::string& file,
-                    uint64_t pos,
-                    const std::map<std::string, std::string>& extra = {});
+                    uint64_t pos, const ConfKeys& extra = {});
 
 // `sluice run --conf <conf_dir> --progress 1`.
 class RunProcess : public SluiceProcess {
@@ -52,6 +54,39 @@ class RunProcess : public SluiceProcess {
   explicit RunProcess(const std::string& conf_dir);
   // Peak resident memory (VmHWM), in KiB, while it runs.
   [[nodiscard]] uint64_t peak_rss_kib() const;
+};
+
+// Everything a `sluice run` test holds: a MariaDB server with
+// test.commission, a mock cluster, a conf directory starting at the binlog
+// end, and a reader of topic commission started before any run.
+class RunEnvironment {
+ public:
+  // `extra` keys go into canal.properties.
+  explicit RunEnvironment(const ConfKeys& extra = {});
+
+  MariaDbServer& server() { return *server_; }
+  kafka::MockCluster& cluster() { return *cluster_; }
+
+  // Starts `sluice run` and waits until it streams (or resumes).
+  std::unique_ptr<RunProcess> start_run(const std::string& wait_for);
+
+  // Waits until a checkpoint record names the server's current binlog end.
+  [[nodiscard]] bool wait_caught_up(std::chrono::seconds timeout);
+
+  // Everything published to commission so far (stops the reader).
+  std::vector<test::KafkaRecord> published();
+
+  // `sluice decode` of the binlog files the run read.
+  std::string decoded();
+
+ private:
+  std::unique_ptr<MariaDbServer> server_;
+  std::unique_ptr<kafka::MockCluster> cluster_;
+  std::string file_;
+  uint64_t pos_ = 4;
+  ScratchDir scratch_;
+  std::string conf_;
+  std::unique_ptr<test::TopicCollector> collector_;
 };
 
 struct PublishedCheck {

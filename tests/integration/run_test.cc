@@ -25,49 +25,14 @@ uint64_t test_seed() {
   return std::random_device{}();
 }
 
-// The server's binlog end after FLUSH BINARY LOGS: where the run starts.
-std::pair<std::string, uint64_t> fresh_start(MariaDbServer& server) {
-  server.binlog_files();
-  return binlog_end(server);
-}
-
-// Waits until the run has published through the server's current binlog
-// end (its checkpoint record says so).
-bool wait_caught_up(MariaDbServer& server, const kafka::MockCluster& cluster,
-                    std::chrono::seconds timeout) {
-  const auto [file, pos] = binlog_end(server);
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    const auto records =
-        test::read_topic(cluster.bootstrap(), "__sluice_positions");
-    for (const auto& r : records) {
-      if (r.value.find("\"file\":\"" + file + "\",\"pos\":" +
-                       std::to_string(pos) + ",") != std::string::npos) {
-        return true;
-      }
-    }
-    std::this_thread::sleep_for(250ms);
-  }
-  return false;
-}
-
 TEST_CASE("run: 200k changes through SIGTERM and three kill -9 restarts",
           "[run]") {
   const uint64_t seed = test_seed();
   INFO("SLUICE_RANDOM_SEED=" << seed);
-  auto server = start_commission_server();
-  auto cluster = start_commission_cluster();
-  const auto [file, pos] = fresh_start(*server);
-  const ScratchDir scratch;
-  const std::string conf = scratch.path() + "/conf";
-  write_run_conf(conf, *server, *cluster, file, pos,
-                 {{"sluice.batch.rows", "5000"}});
-
+  RunEnvironment env(ConfKeys{{"sluice.batch.rows", "5000"}});
   std::mt19937_64 rng(seed);
-  Writer writer(*server, seed, 1);
-  test::TopicCollector collector(cluster->bootstrap(), "commission");
-  auto run = std::make_unique<RunProcess>(conf);
-  REQUIRE(run->wait_for_err("streaming at", 30s));
+  Writer writer(env.server(), seed, 1);
+  auto run = env.start_run("streaming at");
   // Five phases of load; after each but the last, a fault at a random
   // moment while the writer goes on.
   const char* faults[] = {"SIGTERM", "kill -9", "kill -9", "kill -9"};
@@ -89,18 +54,13 @@ TEST_CASE("run: 200k changes through SIGTERM and three kill -9 restarts",
         run->signal(SIGKILL);
         (void)run->wait(10s);
       }
-      run = std::make_unique<RunProcess>(conf);
-      REQUIRE(run->wait_for_err("resuming from the checkpoint", 30s));
+      run = env.start_run("resuming from the checkpoint");
     }
     load.join();
   }
-  REQUIRE(wait_caught_up(*server, *cluster, 120s));
-  const auto status = run->stop(10s);
-  CHECK(exit_code(status) == 0);
-
-  const std::string decoded = sluice_decode(binlog_paths_from(*server, file));
-  const auto records = collector.finish();
-  const PublishedCheck check = check_published(records, decoded);
+  REQUIRE(env.wait_caught_up(120s));
+  CHECK(exit_code(run->stop(10s)) == 0);
+  const PublishedCheck check = check_published(env.published(), env.decoded());
   CHECK(check.accepted >= 200'000);
   WARN("200k run: " << check.accepted << " changes, " << check.duplicates
                     << " repeated positions after the restarts");
@@ -108,17 +68,9 @@ TEST_CASE("run: 200k changes through SIGTERM and three kill -9 restarts",
 
 TEST_CASE("run: idempotent mode repeats only positions after kill -9",
           "[run]") {
-  auto server = start_commission_server();
-  auto cluster = start_commission_cluster();
-  const auto [file, pos] = fresh_start(*server);
-  const ScratchDir scratch;
-  const std::string conf = scratch.path() + "/conf";
-  write_run_conf(conf, *server, *cluster, file, pos,
-                 {{"canal.mq.transaction", "false"}});
-  Writer writer(*server, 7, 1);
-  test::TopicCollector collector(cluster->bootstrap(), "commission");
-  auto run = std::make_unique<RunProcess>(conf);
-  REQUIRE(run->wait_for_err("streaming at", 30s));
+  RunEnvironment env(ConfKeys{{"canal.mq.transaction", "false"}});
+  Writer writer(env.server(), 7, 1);
+  auto run = env.start_run("streaming at");
   std::thread load([&] {
     for (int i = 0; i < 200; ++i) writer.insert(100);
     for (int i = 0; i < 50; ++i) writer.update_and_delete(50);
@@ -126,55 +78,39 @@ TEST_CASE("run: idempotent mode repeats only positions after kill -9",
   std::this_thread::sleep_for(1500ms);
   run->signal(SIGKILL);
   (void)run->wait(10s);
-  run = std::make_unique<RunProcess>(conf);
+  run = env.start_run("resuming from the checkpoint");
   load.join();
-  REQUIRE(wait_caught_up(*server, *cluster, 120s));
+  REQUIRE(env.wait_caught_up(120s));
   CHECK(exit_code(run->stop(10s)) == 0);
-  const auto check = check_published(
-      collector.finish(), sluice_decode(binlog_paths_from(*server, file)));
+  const auto check = check_published(env.published(), env.decoded());
   CHECK(check.accepted >= 20'000);
 }
 
 TEST_CASE("run: the broker away for 30 s under load loses nothing",
           "[run][slow]") {
-  auto server = start_commission_server();
-  auto cluster = start_commission_cluster();
-  const auto [file, pos] = fresh_start(*server);
-  const ScratchDir scratch;
-  const std::string conf = scratch.path() + "/conf";
-  write_run_conf(conf, *server, *cluster, file, pos);
-  Writer writer(*server, 11, 1);
-  test::TopicCollector collector(cluster->bootstrap(), "commission");
-  auto run = std::make_unique<RunProcess>(conf);
-  REQUIRE(run->wait_for_err("streaming at", 30s));
+  RunEnvironment env;
+  Writer writer(env.server(), 11, 1);
+  auto run = env.start_run("streaming at");
   for (int i = 0; i < 50; ++i) writer.insert(100);
-  REQUIRE(cluster->set_down(true));
+  REQUIRE(env.cluster().set_down(true));
   const auto down_until = std::chrono::steady_clock::now() + 30s;
   while (std::chrono::steady_clock::now() < down_until) {
     writer.insert(100);
     writer.update_and_delete(20);
     std::this_thread::sleep_for(100ms);
   }
-  REQUIRE(cluster->set_down(false));
+  REQUIRE(env.cluster().set_down(false));
   for (int i = 0; i < 50; ++i) writer.insert(100);
-  REQUIRE(wait_caught_up(*server, *cluster, 120s));
+  REQUIRE(env.wait_caught_up(120s));
   CHECK(exit_code(run->stop(10s)) == 0);
-  const auto check = check_published(
-      collector.finish(), sluice_decode(binlog_paths_from(*server, file)));
+  const auto check = check_published(env.published(), env.decoded());
   CHECK(check.accepted >= 10'000);
 }
 
 TEST_CASE("run: a 1,000,000-row transaction in bounded memory", "[run][slow]") {
-  auto server = start_commission_server();
-  auto cluster = start_commission_cluster();
-  const auto [file, pos] = fresh_start(*server);
-  const ScratchDir scratch;
-  const std::string conf = scratch.path() + "/conf";
-  write_run_conf(conf, *server, *cluster, file, pos);
-  test::TopicCollector collector(cluster->bootstrap(), "commission");
-  auto run = std::make_unique<RunProcess>(conf);
-  REQUIRE(run->wait_for_err("streaming at", 30s));
-  server->execute(
+  RunEnvironment env;
+  auto run = env.start_run("streaming at");
+  env.server().execute(
       "INSERT INTO test.commission (id, user_id, biz_type, amount, note, "
       "created) SELECT seq, seq % 1000, 'order', seq / 100, NULL, "
       "'2026-11-29 12:00:00.000' FROM test.seq_1_to_1000000");
@@ -183,12 +119,12 @@ TEST_CASE("run: a 1,000,000-row transaction in bounded memory", "[run][slow]") {
   REQUIRE(run->wait_for_err("Kafka batches", 60s, 3));
   run->signal(SIGKILL);
   (void)run->wait(10s);
-  run = std::make_unique<RunProcess>(conf);
-  REQUIRE(wait_caught_up(*server, *cluster, 300s));
+  run = env.start_run("resuming from the checkpoint");
+  REQUIRE(env.wait_caught_up(300s));
   const uint64_t peak_kib = run->peak_rss_kib();
   CHECK(exit_code(run->stop(10s)) == 0);
   CHECK(peak_kib < 256 * 1024);
-  const auto records = collector.finish();
+  const auto records = env.published();
   std::vector<bool> seen(1'000'001, false);
   size_t distinct = 0;
   for (const auto& r : records) {
