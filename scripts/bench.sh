@@ -36,6 +36,14 @@ commands:
            MariaDB, then stream it over loopback with `sluice tail
            --stop-at-end` against `mariadb-binlog --read-from-remote-server
            -v` (alternating, 3 rounds each); rows/s and MB/s
+  kafka    issue 5's figures: G2 catch-up of a ~1 GiB backlog of 1000-row
+           transactions through `sluice run` into a local mock Kafka
+           cluster until the last row's Kafka transaction is committed
+           (rows/s), G5 peak and final RSS, G6 CPU microseconds per row,
+           G7 encode and route time per row (tests/bench/bench_encode)
+
+environment: SLUICE_BENCH_TAIL_MIB / SLUICE_BENCH_KAFKA_MIB (backlog size,
+default 1024), SLUICE_BENCH_ROUNDS (default 3)
 EOF
 }
 
@@ -275,8 +283,102 @@ bench_tail() {
     }'
 }
 
+
+# proc_field PID FIELD: a "VmHWM:"-style line of /proc/PID/status, in KiB.
+proc_kib() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"; }
+
+# proc_cpu_ticks PID: user + system clock ticks the process has used.
+proc_cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+# wait_checkpoint BOOTSTRAP FILE POS: until a checkpoint names FILE:POS.
+wait_checkpoint() {
+  local want="\"file\":\"$2\",\"pos\":$3,"
+  for ((;;)); do
+    if "$SLUICE" consume --brokers "$1" --topic __sluice_positions \
+      --until-end 2>/dev/null | grep -qF "$want"; then
+      return 0
+    fi
+    kill -0 "$RUN_PID" 2>/dev/null || return 1
+    sleep 0.2
+  done
+}
+
+bench_kafka() {
+  local mib=${SLUICE_BENCH_KAFKA_MIB:-1024}
+  if ! [[ $mib =~ ^[1-9][0-9]*$ ]]; then
+    echo "error: SLUICE_BENCH_KAFKA_MIB must be a positive integer" >&2
+    return 1
+  fi
+  step "Debian packages"
+  ensure_packages
+
+  step "building build-release/ (Release)"
+  build_release sluice sluice-mock-broker bench_encode
+  SLUICE=$BUILD/src/app/sluice
+
+  step "generating a ${mib} MiB backlog (1000-row transactions) on a temporary MariaDB"
+  mariadb_start "$WORK/mariadb" --innodb-flush-log-at-trx-commit=2 \
+    --innodb-buffer-pool-size=512M
+  mariadb_sql "CREATE USER canal@'127.0.0.1' IDENTIFIED BY 'canal'" \
+    "GRANT REPLICATION SLAVE, REPLICATION CLIENT, SELECT ON *.* TO canal@'127.0.0.1'"
+  local first txns=500 rows bytes end_file end_pos
+  first=$(mariadb_sql "SHOW MASTER STATUS" | awk '{ print $1 }')
+  generate_commission 500
+  while (($(binlog_bytes) < mib * 1048576)); do
+    generate_more_commission "$txns" 500
+    txns=$((txns + 500))
+  done
+  rows=$(mariadb_sql "SELECT COUNT(*) FROM test.commission")
+  bytes=$(binlog_bytes)
+  read -r end_file end_pos _ < <(mariadb_sql "SHOW MASTER STATUS")
+  echo "    $rows rows in $((bytes / 1048576)) MiB of binlog"
+
+  step "G2: catch-up through sluice run into a mock Kafka cluster (transactional)"
+  "$BUILD/src/app/sluice-mock-broker" --topic commission:3 \
+    --topic __sluice_positions:1 --bootstrap-file "$WORK/bootstrap" \
+    >/dev/null 2>"$WORK/broker.err" &
+  BROKER_PID=$!
+  while [[ ! -s $WORK/bootstrap ]]; do sleep 0.1; done
+  local bootstrap
+  bootstrap=$(<"$WORK/bootstrap")
+  mkdir -p "$WORK/conf/test"
+  sed "s|^kafka.bootstrap.servers *=.*|kafka.bootstrap.servers = $bootstrap|" \
+    "$ROOT/conf/canal.properties" >"$WORK/conf/canal.properties"
+  sed -e "s|^canal.instance.master.address *=.*|canal.instance.master.address = 127.0.0.1:$MARIADB_PORT|" \
+    -e "s|^canal.instance.master.journal.name *=.*|canal.instance.master.journal.name = $first|" \
+    -e "s|^canal.instance.master.position *=.*|canal.instance.master.position = 4|" \
+    "$ROOT/conf/test/instance.properties" >"$WORK/conf/test/instance.properties"
+  local t0 t1 ticks hwm rss
+  t0=$(now_ns)
+  "$SLUICE" run --conf "$WORK/conf" --progress 0 2>"$WORK/run.err" &
+  RUN_PID=$!
+  if ! wait_checkpoint "$bootstrap" "$end_file" "$end_pos"; then
+    echo "error: sluice run stopped:" >&2
+    tail -n 20 "$WORK/run.err" >&2
+    return 1
+  fi
+  t1=$(now_ns)
+  ticks=$(proc_cpu_ticks "$RUN_PID")
+  hwm=$(proc_kib "$RUN_PID" VmHWM)
+  rss=$(proc_kib "$RUN_PID" VmRSS)
+  kill -TERM "$RUN_PID"
+  wait "$RUN_PID" || true
+  RUN_PID=
+  local secs
+  secs=$(seconds "$t0" "$t1")
+  awk -v n="$rows" -v s="$secs" -v b="$bytes" -v t="$ticks" \
+    -v hz="$(getconf CLK_TCK)" -v hwm="$hwm" -v rss="$rss" 'BEGIN {
+      printf "    G2 catch-up, 1000-row txns: %d rows in %.1f s = %.0f rows/s, %.1f MB/s of binlog (start to last commit)\n", n, s, n / s, b / 1e6 / s
+      printf "    G5 RSS: peak %.0f MiB, at the end %.0f MiB\n", hwm / 1024, rss / 1024
+      printf "    G6 CPU: %.2f us per row (user + system, sluice process)\n", t / hz * 1e6 / n
+    }'
+
+  step "G7: encode and route one test.commission row (tests/bench/bench_encode)"
+  "$BUILD/tests/bench/bench_encode" 2>/dev/null | sed 's/^/    /'
+}
+
 case ${1:-} in
-  decode | tail)
+  decode | tail | kafka)
     cmd=$1
     shift
     if (($# > 0)); then
@@ -285,6 +387,10 @@ case ${1:-} in
     fi
     WORK=$(mktemp -d "${TMPDIR:-/tmp}/sluice-bench.XXXXXX")
     cleanup() {
+      for pid in ${RUN_PID:-} ${BROKER_PID:-}; do
+        kill -TERM "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+      done
       mariadb_stop
       rm -rf "$WORK"
     }
