@@ -30,7 +30,8 @@ struct DestinationRules {
   std::vector<std::string> warnings;
 };
 
-// Compiles the filters and routing rules; kUsage naming file:line:key.
+// Compiles the filters and routing rules; kUsage naming file:line:key
+// (also for a value format this build cannot write).
 [[nodiscard]] Result<DestinationRules> destination_rules(
     const config::ServerConfig& server, const config::InstanceConfig& in);
 

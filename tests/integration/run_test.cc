@@ -9,6 +9,8 @@
 
 #include <catch2/catch.hpp>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <random>
 #include <thread>
 
@@ -138,6 +140,24 @@ TEST_CASE("run: a 1,000,000-row transaction in bounded memory", "[run][slow]") {
   CHECK(distinct == 1'000'000);
   WARN("1M-row transaction: " << records.size() << " records, peak RSS "
                               << peak_kib / 1024 << " MiB after restart");
+}
+
+TEST_CASE("run: a value format this build cannot write stops the start",
+          "[run]") {
+  const ScratchDir scratch;
+  const std::string conf = scratch.path() + "/conf";
+  std::filesystem::create_directories(conf + "/test");
+  std::ofstream(conf + "/canal.properties")
+      << "canal.destinations = test\nsluice.mq.format = sluice\n";
+  std::ofstream(conf + "/test/instance.properties")
+      << "canal.instance.master.address = 127.0.0.1:9\n"
+      << "canal.instance.dbUsername = repl\n"
+      << "canal.instance.dbPassword = x\n"
+      << "canal.mq.topic = commission\n";
+  RunProcess run(conf);
+  CHECK(exit_code(run.wait(30s)) == 1);
+  CHECK(run.err().find("canal.properties:2: sluice.mq.format") !=
+        std::string::npos);
 }
 
 }  // namespace

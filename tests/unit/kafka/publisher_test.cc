@@ -69,6 +69,7 @@ Status publish_rows(Publisher& p, int first, int count) {
     const std::string value = "{\"id\":" + key + "}";
     const std::string pos =
         "mysql-bin.000001:" + std::to_string(100 * i) + ":0";
+    const std::string gtid = "0-1-" + key;
     OutgoingMessage m;
     m.topic = "rows";
     m.partition = i % 3;
@@ -76,7 +77,7 @@ Status publish_rows(Publisher& p, int first, int count) {
     m.has_key = true;
     m.value = value;
     m.position = pos;
-    m.gtid = "0-1-" + key;
+    m.gtid = gtid;
     SLUICE_RETURN_IF_ERROR(p.publish(m, pos));
   }
   return {};
