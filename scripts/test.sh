@@ -119,12 +119,17 @@ for fuzzer in "${fuzzers[@]}"; do
   corpus=$WORK/corpus/$name
   artifacts=$ROOT/build-fuzz/artifacts/$name/
   mkdir -p "$corpus" "$artifacts"
-  # Seeds: the target's own corpus, if any, and every binlog fixture. The copy
+  # Seeds: the target's own corpus, if any, then the configuration files for
+  # the .properties reader and every binlog fixture for the others (64 KiB
+  # binlog inputs would slow the .properties target a hundredfold). The copy
   # is what libFuzzer grows, so the source tree stays untouched.
   if [[ -d $ROOT/tests/fuzz/corpus/${name#fuzz_} ]]; then
     cp -r "$ROOT/tests/fuzz/corpus/${name#fuzz_}/." "$corpus/"
   fi
-  if [[ -d $ROOT/tests/data ]]; then
+  if [[ $name == fuzz_properties ]]; then
+    find "$ROOT/conf" "$ROOT/tests/data/seed-conf" -type f -name '*.properties' \
+      -exec cp --backup=numbered -t "$corpus" {} +
+  elif [[ -d $ROOT/tests/data ]]; then
     find "$ROOT/tests/data" -type f ! -name '*.md' -exec cp -t "$corpus" {} +
   fi
   log=$WORK/$name.log
