@@ -52,9 +52,15 @@ class DestinationRunner::Session {
 
  private:
   static codec::ValueFormat value_format(const config::ServerConfig& s) {
-    return s.format == config::MessageFormat::kCanalProtobuf
-               ? codec::ValueFormat::kCanalProtobuf
-               : codec::ValueFormat::kFlat;
+    switch (s.format) {
+      case config::MessageFormat::kFlat:
+        return codec::ValueFormat::kFlat;
+      case config::MessageFormat::kCanalProtobuf:
+        return codec::ValueFormat::kCanalProtobuf;
+      case config::MessageFormat::kSluice:
+        return codec::ValueFormat::kSluiceProtobuf;
+    }
+    return codec::ValueFormat::kFlat;
   }
   [[nodiscard]] bool stopping() const { return r_.control_.stop_requested(); }
   void sleep(milliseconds d) const {

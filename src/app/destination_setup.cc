@@ -6,13 +6,6 @@ namespace sluice::app {
 
 Result<DestinationRules> destination_rules(const config::ServerConfig& server,
                                            const config::InstanceConfig& in) {
-  if (server.format == config::MessageFormat::kSluice) {
-    return make_error(Errc::kUsage,
-                      server.format_origin.text() +
-                          ": the sluice protobuf format is not in this build "
-                          "yet; use sluice.mq.format=flat or canal-pb (or "
-                          "canal.mq.flatMessage)");
-  }
   SLUICE_ASSIGN_OR_RETURN(pipeline::TableFilter filter,
                           pipeline::TableFilter::create(
                               in.filter_regex, in.black_regex,

@@ -1,5 +1,7 @@
 #include "app/publish_handler.h"
 
+#include <charconv>
+
 #include "binlog/format_description.h"
 #include "common/wall_clock.h"
 #include "pipeline/statement.h"
@@ -38,13 +40,20 @@ void PublishHandler::next_position() {
     ++index_;
   }
   position_ = pos_.file;
-  position_ += ':';
-  position_ += std::to_string(pos_.end);
-  position_ += ':';
-  position_ += std::to_string(index_);
+  append_number(pos_.end);
+  append_number(index_);
   env_.id = id_;
   env_.gtid = gtid_;
   env_.file = pos_.file;
+  env_.offset = pos_.end;
+  env_.index = static_cast<uint32_t>(index_);
+}
+
+void PublishHandler::append_number(uint64_t v) {
+  char buf[24];
+  buf[0] = ':';
+  const auto end = std::to_chars(buf + 1, buf + sizeof buf, v).ptr;
+  position_.append(buf, end);
 }
 
 Status PublishHandler::publish(std::string_view topic, int32_t partition,

@@ -51,6 +51,8 @@ class PublishHandler final : public binlog::EventHandler {
   // Sets the position header and envelope for a change ending at the
   // current event.
   void next_position();
+  // Appends ':' and `v` to position_.
+  void append_number(uint64_t v);
   [[nodiscard]] Status publish(std::string_view topic, int32_t partition,
                                bool has_key, std::string_view key,
                                std::string_view where);

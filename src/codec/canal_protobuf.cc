@@ -61,22 +61,15 @@ std::string column_name(const binlog::ColumnDef& col, size_t index) {
 
 const CanalProtobufEncoder::TableTemplate& CanalProtobufEncoder::table_template(
     const binlog::TableMap& table) {
-  constexpr size_t kMaxTemplates = 1024;
+  return templates_.get(
+      table, values_.mariadb(), values_.display_widths(),
+      [&](TableTemplate& tpl) { build_template(table, tpl); });
+}
+
+void CanalProtobufEncoder::build_template(const binlog::TableMap& table,
+                                          TableTemplate& tpl) const {
   const bool mariadb = values_.mariadb();
   const bool widths = values_.display_widths();
-  if (table.generation != 0 && !templates_.contains(table.generation) &&
-      templates_.size() >= kMaxTemplates) {
-    templates_.clear();
-  }
-  TableTemplate& tpl =
-      table.generation == 0 ? uncached_ : templates_[table.generation];
-  if (table.generation != 0 && !tpl.names.empty() && tpl.mariadb == mariadb &&
-      tpl.display_widths == widths) {
-    return tpl;
-  }
-  tpl = TableTemplate{};
-  tpl.mariadb = mariadb;
-  tpl.display_widths = widths;
   std::string text;
   for (size_t i = 0; i < table.columns.size(); ++i) {
     const binlog::ColumnDef& col = table.columns[i];
@@ -93,7 +86,6 @@ const CanalProtobufEncoder::TableTemplate& CanalProtobufEncoder::table_template(
   ProtoWriter names(tpl.names);
   names.bytes_field(8, table.schema);
   names.bytes_field(9, table.table);
-  return tpl;
 }
 
 void CanalProtobufEncoder::append_header(const binlog::EventHeader& header,

@@ -13,7 +13,6 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -21,6 +20,7 @@
 #include "codec/canal_value.h"
 #include "codec/envelope.h"
 #include "codec/statement_type.h"
+#include "codec/table_templates.h"
 #include "common/error.h"
 
 namespace sluice::codec {
@@ -54,13 +54,12 @@ class CanalProtobufEncoder {
     std::string mysql_type;  // field 10
   };
   struct TableTemplate {
-    bool mariadb = false;
-    bool display_widths = false;
     std::vector<ColumnTemplate> columns;
     std::string names;  // Header fields 8 and 9
   };
 
   const TableTemplate& table_template(const binlog::TableMap& table);
+  void build_template(const binlog::TableMap& table, TableTemplate& tpl) const;
   void append_header(const binlog::EventHeader& header, std::string_view names,
                      int event_type, const Envelope& env, std::string& out);
   // Appends the columns of one image as repeated Column `field`.
@@ -70,9 +69,7 @@ class CanalProtobufEncoder {
                                     const TableTemplate& tpl, std::string& out);
 
   CanalValueRenderer values_;
-  // By TableMap generation (unique in the process; 0 = not cached).
-  std::unordered_map<uint64_t, TableTemplate> templates_;
-  TableTemplate uncached_;
+  TableTemplates<TableTemplate> templates_;
   std::string names_;  // a statement's Header fields 8 and 9
   // For an update: where each before-image value's text lies in the
   // output ({offset, length}; length npos = NULL or absent), to set the

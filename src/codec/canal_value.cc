@@ -113,6 +113,11 @@ unsigned int_bits(ColumnType t) {
 
 }  // namespace
 
+uint64_t unsigned_value(const ColumnDef& col, const Value& v) {
+  const unsigned bits = int_bits(col.real_type);
+  return bits == 64 ? v.u : v.u & ((uint64_t{1} << bits) - 1);
+}
+
 bool same_value(const Value& a, const Value& b) {
   if (a.kind != b.kind) return false;
   switch (a.kind) {
@@ -201,13 +206,9 @@ Status CanalValueRenderer::append(const ColumnDef& col, size_t index,
           v.i < 0 ? 0 - static_cast<uint64_t>(v.i) : static_cast<uint64_t>(v.i),
           1, out);
       return {};
-    case ValueKind::kUnsigned: {
-      const unsigned bits = int_bits(col.real_type);
-      const uint64_t mask =
-          bits == 64 ? ~uint64_t{0} : (uint64_t{1} << bits) - 1;
-      append_digits(v.u & mask, 1, out);
+    case ValueKind::kUnsigned:
+      append_digits(unsigned_value(col, v), 1, out);
       return {};
-    }
     case ValueKind::kFloat:
       append_java_float(static_cast<float>(v.d), out);
       return {};

@@ -60,6 +60,11 @@ class CanalValueRenderer {
   char cached_text_[20] = {};        // its "yyyy-MM-dd HH:mm:ss"
 };
 
+// The value of an integer column flagged unsigned (kUnsigned): its storage
+// bits only, as canal's unsigned correction gives it.
+[[nodiscard]] uint64_t unsigned_value(const binlog::ColumnDef& col,
+                                      const binlog::Value& v);
+
 // True when two present values of one column have the same raw content (so
 // canal's rendered strings are equal too).
 [[nodiscard]] bool same_value(const binlog::Value& a, const binlog::Value& b);

@@ -12,7 +12,9 @@ struct Envelope {
   int64_t id = 0;         // canal's batch id
   std::string_view gtid;  // GTID of the transaction, "" without one
   int64_t ts_ms = 0;      // when the message was built
-  std::string_view file;  // binlog file of the event (canal protobuf header)
+  std::string_view file;  // binlog file of the event
+  uint64_t offset = 0;    // end offset of the event in `file`
+  uint32_t index = 0;     // ordinal of the change among those ending there
 };
 
 }  // namespace sluice::codec

@@ -71,23 +71,16 @@ void FlatMessageEncoder::append_present_map(std::string_view open,
 
 const FlatMessageEncoder::TableTemplate& FlatMessageEncoder::table_template(
     const binlog::TableMap& table) {
-  constexpr size_t kMaxTemplates = 1024;
+  return templates_.get(
+      table, values_.mariadb(), values_.display_widths(),
+      [&](TableTemplate& tpl) { build_template(table, tpl); });
+}
+
+void FlatMessageEncoder::build_template(const binlog::TableMap& table,
+                                        TableTemplate& tpl) {
   const bool mariadb = values_.mariadb();
   const bool widths = values_.display_widths();
-  if (table.generation != 0 && !templates_.contains(table.generation) &&
-      templates_.size() >= kMaxTemplates) {
-    templates_.clear();
-  }
-  TableTemplate& tpl =
-      table.generation == 0 ? uncached_ : templates_[table.generation];
-  if (table.generation != 0 && !tpl.keys.empty() && tpl.mariadb == mariadb &&
-      tpl.display_widths == widths) {
-    return tpl;
-  }
   const auto& cols = table.columns;
-  tpl = TableTemplate{};
-  tpl.mariadb = mariadb;
-  tpl.display_widths = widths;
   for (size_t i = 0; i < cols.size(); ++i) {
     std::string key;
     append_name(cols[i], i, key);
@@ -131,7 +124,6 @@ const FlatMessageEncoder::TableTemplate& FlatMessageEncoder::table_template(
   tpl.table = ",\"table\":";
   append_json_string(table.table, tpl.table);
   tpl.table += ",\"ts\":";
-  return tpl;
 }
 
 Status FlatMessageEncoder::append_old(const binlog::RowEvent& row,

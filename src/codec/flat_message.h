@@ -7,13 +7,13 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "binlog/event_decoder.h"
 #include "codec/canal_value.h"
 #include "codec/envelope.h"
 #include "codec/statement_type.h"
+#include "codec/table_templates.h"
 #include "common/error.h"
 
 namespace sluice::codec {
@@ -41,8 +41,6 @@ class FlatMessageEncoder {
   // The parts of a message that depend only on the table definition,
   // rendered once per TableMap generation.
   struct TableTemplate {
-    bool mariadb = false;
-    bool display_widths = false;
     std::vector<std::string> keys;      // "name": per column
     std::string database;               // }],"database":"...","es":
     std::string mysql_types;            // ,"mysqlType":{...} for a full image
@@ -65,6 +63,7 @@ class FlatMessageEncoder {
   };
 
   const TableTemplate& table_template(const binlog::TableMap& table);
+  void build_template(const binlog::TableMap& table, TableTemplate& tpl);
   // Appends `open`, then `"name":<value>` for each column present in `image`
   // and not filtered out of `table`, then `}`; append_value(i) writes column
   // i's value.
@@ -80,9 +79,7 @@ class FlatMessageEncoder {
                                   const TableTemplate& tpl, std::string& out);
 
   CanalValueRenderer values_;
-  // By TableMap generation (unique in the process; 0 = not cached).
-  std::unordered_map<uint64_t, TableTemplate> templates_;
-  TableTemplate uncached_;
+  TableTemplates<TableTemplate> templates_;
   EventFragments event_;
   std::string before_text_;
   std::string after_text_;

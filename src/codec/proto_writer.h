@@ -33,7 +33,22 @@ class ProtoWriter {
     tag(field, kVarint);
     varint(v);
   }
+  // sint32/sint64 fields: zigzag, so small negative numbers stay short.
+  void sint_field(uint32_t field, int64_t v) {
+    tag(field, kVarint);
+    varint((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63));
+  }
   void bool_field(uint32_t field, bool v) { int_field(field, v ? 1 : 0); }
+  void float_field(uint32_t field, float v) {
+    tag(field, kFixed32);
+    fixed32(v);
+  }
+  // Appends a float as the 4 bytes of a packed repeated float's content.
+  void fixed32(float v) {
+    char buf[4];
+    std::memcpy(buf, &v, 4);  // little endian on every target we build for
+    out_->append(buf, 4);
+  }
   void double_field(uint32_t field, double v) {
     tag(field, kFixed64);
     char buf[8];
@@ -69,7 +84,12 @@ class ProtoWriter {
   [[nodiscard]] std::string& buffer() { return *out_; }
 
  private:
-  enum WireType : uint32_t { kVarint = 0, kFixed64 = 1, kLength = 2 };
+  enum WireType : uint32_t {
+    kVarint = 0,
+    kFixed64 = 1,
+    kLength = 2,
+    kFixed32 = 5
+  };
   void tag(uint32_t field, WireType type) { varint((field << 3) | type); }
   static size_t encode_varint(uint64_t v, char* buf) {
     size_t n = 0;

@@ -1,7 +1,7 @@
 // G7 of issue 5: time to encode one row change of the seed's
 // test.commission table as a Kafka value - canal FlatMessage JSON and canal
-// protobuf - plus its route (partition hash and key), into reused buffers
-// as `sluice run` does. Prints figures; never fails.
+// protobuf, sluice protobuf - plus its route (partition hash and key), into
+// reused buffers as `sluice run` does. Prints figures; never fails.
 #include <benchmark/benchmark.h>
 
 #include <string>
@@ -9,6 +9,7 @@
 
 #include "codec/canal_protobuf.h"
 #include "codec/flat_message.h"
+#include "codec/sluice_protobuf.h"
 #include "pipeline/row_router.h"
 #include "support/row_builders.h"
 
@@ -82,6 +83,12 @@ void BM_CanalProtobufInsert(benchmark::State& s) {
 void BM_CanalProtobufUpdate(benchmark::State& s) {
   encode<codec::CanalProtobufEncoder>(s, true);
 }
+void BM_SluiceProtobufInsert(benchmark::State& s) {
+  encode<codec::SluiceProtobufEncoder>(s, false);
+}
+void BM_SluiceProtobufUpdate(benchmark::State& s) {
+  encode<codec::SluiceProtobufEncoder>(s, true);
+}
 
 void BM_Route(benchmark::State& state) {
   Rows rows;
@@ -102,6 +109,8 @@ BENCHMARK(BM_FlatInsert);
 BENCHMARK(BM_FlatUpdate);
 BENCHMARK(BM_CanalProtobufInsert);
 BENCHMARK(BM_CanalProtobufUpdate);
+BENCHMARK(BM_SluiceProtobufInsert);
+BENCHMARK(BM_SluiceProtobufUpdate);
 BENCHMARK(BM_Route);
 
 }  // namespace

@@ -1,10 +1,13 @@
-// Whole binlog files: framing, every event decoder and the FlatMessage codec.
+// Whole binlog files: framing, every event decoder and the three Kafka
+// value codecs (FlatMessage JSON, canal protobuf, sluice protobuf).
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
 #include "binlog/event_decoder.h"
+#include "codec/canal_protobuf.h"
 #include "codec/flat_message.h"
+#include "codec/sluice_protobuf.h"
 #include "mysql/binlog_file_decoder.h"
 
 namespace {
@@ -12,13 +15,21 @@ namespace {
 class Render final : public sluice::binlog::EventHandler {
  public:
   sluice::Status on_row(const sluice::binlog::RowEvent& row) override {
+    sluice::codec::Envelope env;
+    env.id = 1;
     out_.clear();
-    (void)encoder_.append_row(row, {1, "", 0, ""}, out_);
+    (void)flat_.append_row(row, env, out_);
+    out_.clear();
+    (void)canal_.append_row(row, env, out_);
+    out_.clear();
+    (void)sluice_.append_row(row, env, out_);
     return {};
   }
 
  private:
-  sluice::codec::FlatMessageEncoder encoder_{true};
+  sluice::codec::FlatMessageEncoder flat_{true};
+  sluice::codec::CanalProtobufEncoder canal_{true};
+  sluice::codec::SluiceProtobufEncoder sluice_{true};
   std::string out_;
 };
 

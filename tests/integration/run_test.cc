@@ -7,15 +7,22 @@
 // (check_published), and repeats only as repeated positions.
 #include <signal.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <optional>
 #include <random>
 #include <thread>
+#include <tuple>
 
 #include "integration/commission_writer.h"
 #include "integration/run_support.h"
+#include "sluice.pb.h"
+#include "support/flat_json.h"
 
 namespace sluice::testing {
 namespace {
@@ -142,23 +149,112 @@ TEST_CASE("run: a 1,000,000-row transaction in bounded memory", "[run][slow]") {
                               << peak_kib / 1024 << " MiB after restart");
 }
 
-TEST_CASE("run: a value format this build cannot write stops the start",
-          "[run]") {
-  const ScratchDir scratch;
-  const std::string conf = scratch.path() + "/conf";
-  std::filesystem::create_directories(conf + "/test");
-  std::ofstream(conf + "/canal.properties")
-      << "canal.destinations = test\nsluice.mq.format = sluice\n";
-  std::ofstream(conf + "/test/instance.properties")
-      << "canal.instance.master.address = 127.0.0.1:9\n"
-      << "canal.instance.dbUsername = repl\n"
-      << "canal.instance.dbPassword = x\n"
-      << "canal.mq.topic = commission\n";
-  RunProcess run(conf);
-  CHECK(exit_code(run.wait(30s)) == 1);
-  CHECK(run.err().find("canal.properties:2: sluice.mq.format") !=
-        std::string::npos);
+// canal's text for the sluice Cell of a test.commission column, to compare
+// with the FlatMessage `sluice decode` prints for the same change.
+std::optional<std::string> canal_text(const sluice::v1::Cell& c) {
+  using Cell = sluice::v1::Cell;
+  switch (c.value_case()) {
+    case Cell::kNull:
+      return std::nullopt;
+    case Cell::kIntValue:
+      return std::to_string(c.int_value());
+    case Cell::kDecimal:
+      return c.decimal();
+    case Cell::kText:
+      return c.text();
+    case Cell::kDatetime: {
+      const auto& t = c.datetime();
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%04u-%02u-%02u %02u:%02u:%02u.%03u",
+                    t.year(), t.month(), t.day(), t.hour(), t.minute(),
+                    t.second(), t.micros() / 1000);
+      return std::string(buf);
+    }
+    default:
+      FAIL("column " << c.name() << ": unexpected value case "
+                     << static_cast<int>(c.value_case()));
+      return std::nullopt;
+  }
 }
 
+FlatRow canal_row(
+    const google::protobuf::RepeatedPtrField<sluice::v1::Cell>& cells) {
+  FlatRow row;
+  for (const auto& c : cells) row[c.name()] = canal_text(c);
+  return row;
+}
+
+TEST_CASE("run: sluice.mq.format=sluice publishes typed, positioned changes",
+          "[run]") {
+  RunEnvironment env(ConfKeys{{"sluice.mq.format", "sluice"}});
+  Writer writer(env.server(), 5, 1);
+  auto run = env.start_run("streaming at");
+  for (int i = 0; i < 20; ++i) writer.insert(50);
+  for (int i = 0; i < 10; ++i) writer.update_and_delete(20);
+  REQUIRE(env.wait_caught_up(60s));
+  CHECK(exit_code(run->stop(10s)) == 0);
+
+  std::vector<FlatLine> expected;
+  for (FlatLine& l : parse_flat_lines(env.decoded())) {
+    if (l.table == "commission") expected.push_back(std::move(l));
+  }
+  const auto records = env.published();
+  REQUIRE(records.size() == expected.size());
+  REQUIRE(records.size() >= 1000);
+  // In binlog order: by the position each Change carries.
+  struct Published {
+    sluice::v1::Change change;
+    const test::KafkaRecord* record;
+  };
+  std::vector<Published> ordered;
+  for (const auto& r : records) {
+    sluice::v1::Change c;
+    INFO("partition " << r.partition << " offset " << r.offset);
+    REQUIRE(c.ParseFromString(r.value));
+    ordered.push_back({std::move(c), &r});
+  }
+  const auto key = [](const Published& x) {
+    const auto& p = x.change.position();
+    return std::make_tuple(p.file(), p.offset(), p.index());
+  };
+  std::sort(
+      ordered.begin(), ordered.end(),
+      [&](const Published& a, const Published& b) { return key(a) < key(b); });
+  for (size_t i = 0; i < ordered.size(); ++i) {
+    const test::KafkaRecord& r = *ordered[i].record;
+    const sluice::v1::Change& c = ordered[i].change;
+    const FlatLine& want = expected[i];
+    INFO("change " << i << " at " << r.header("sluice-pos"));
+    const auto& p = c.position();
+    CHECK(p.file() + ":" + std::to_string(p.offset()) + ":" +
+              std::to_string(p.index()) ==
+          r.header("sluice-pos"));
+    CHECK(p.gtid() == r.header("sluice-gtid"));
+    CHECK(p.server_id() != 0);
+    CHECK(c.schema() == "test");
+    CHECK(c.table() == "commission");
+    REQUIRE(c.primary_key_size() == 1);
+    CHECK(c.primary_key(0) == "id");
+    CHECK(sluice::v1::Kind_Name(c.kind()) == want.type);
+    REQUIRE(want.data.size() == 1);
+    const auto& image = c.kind() == sluice::v1::DELETE ? c.before() : c.after();
+    REQUIRE(image.size() == 6);
+    CHECK(image[0].name() == "id");
+    REQUIRE(r.key);
+    CHECK(canal_text(image[0]) == *r.key);
+    CHECK(r.partition == canal_partition_of_id(*r.key));
+    CHECK(canal_row(image) == want.data[0]);
+    if (c.kind() == sluice::v1::UPDATE) {
+      const FlatRow before = canal_row(c.before());
+      REQUIRE(want.old.size() == 1);
+      for (const auto& [name, value] : before) {
+        const auto changed = want.old[0].find(name);
+        INFO("column " << name);
+        CHECK(value == (changed != want.old[0].end() ? changed->second
+                                                     : want.data[0].at(name)));
+      }
+    }
+  }
+}
 }  // namespace
 }  // namespace sluice::testing
