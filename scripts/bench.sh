@@ -36,14 +36,21 @@ commands:
            MariaDB, then stream it over loopback with `sluice tail
            --stop-at-end` against `mariadb-binlog --read-from-remote-server
            -v` (alternating, 3 rounds each); rows/s and MB/s
-  kafka    issue 5's figures: G2 catch-up of a ~1 GiB backlog of 1000-row
-           transactions through `sluice run` into a local mock Kafka
-           cluster until the last row's Kafka transaction is committed
-           (rows/s), G5 peak and final RSS, G6 CPU microseconds per row,
-           G7 encode and route time per row (tests/bench/bench_encode)
+  kafka    issue 5's figures, `sluice run` into a local mock Kafka cluster:
+           G2 catch-up of a ~1 GiB backlog of 1000-row transactions and of
+           one of single-row transactions, until the last row's Kafka
+           transaction is committed (rows/s), with G5 peak and final RSS
+           and G6 CPU microseconds per row; G3 60 s of live 1000-row
+           transactions at 70 txn/s with commit->visible lag; G4
+           commit->visible latency at 4,000 single-row txn/s, transactional
+           and not, and the mock broker's own floor
+           (tests/bench/bench_live); G7 encode and route time per row
+           (tests/bench/bench_encode)
 
 environment: SLUICE_BENCH_TAIL_MIB / SLUICE_BENCH_KAFKA_MIB (backlog size,
-default 1024), SLUICE_BENCH_ROUNDS (default 3)
+default 1024), SLUICE_BENCH_KAFKA_SINGLE_MIB (single-row backlog, default
+SLUICE_BENCH_KAFKA_MIB), SLUICE_BENCH_LIVE_SECONDS (G3, default 60),
+SLUICE_BENCH_ROUNDS (default 3)
 EOF
 }
 
@@ -284,17 +291,17 @@ bench_tail() {
 }
 
 
-# proc_field PID FIELD: a "VmHWM:"-style line of /proc/PID/status, in KiB.
+# proc_kib PID FIELD: a "VmHWM:"-style line of /proc/PID/status, in KiB.
 proc_kib() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"; }
 
 # proc_cpu_ticks PID: user + system clock ticks the process has used.
 proc_cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
-# wait_checkpoint BOOTSTRAP FILE POS: until a checkpoint names FILE:POS.
+# wait_checkpoint FILE POS: until a checkpoint names FILE:POS.
 wait_checkpoint() {
-  local want="\"file\":\"$2\",\"pos\":$3,"
+  local want="\"file\":\"$1\",\"pos\":$2,"
   for ((;;)); do
-    if "$SLUICE" consume --brokers "$1" --topic __sluice_positions \
+    if "$SLUICE" consume --brokers "$BOOTSTRAP" --topic __sluice_positions \
       --until-end 2>/dev/null | grep -qF "$want"; then
       return 0
     fi
@@ -303,56 +310,63 @@ wait_checkpoint() {
   done
 }
 
-bench_kafka() {
-  local mib=${SLUICE_BENCH_KAFKA_MIB:-1024}
-  if ! [[ $mib =~ ^[1-9][0-9]*$ ]]; then
-    echo "error: SLUICE_BENCH_KAFKA_MIB must be a positive integer" >&2
-    return 1
-  fi
-  step "Debian packages"
-  ensure_packages
-
-  step "building build-release/ (Release)"
-  build_release sluice sluice-mock-broker bench_encode
-  SLUICE=$BUILD/src/app/sluice
-
-  step "generating a ${mib} MiB backlog (1000-row transactions) on a temporary MariaDB"
-  mariadb_start "$WORK/mariadb" --innodb-flush-log-at-trx-commit=2 \
-    --innodb-buffer-pool-size=512M
-  mariadb_sql "CREATE USER canal@'127.0.0.1' IDENTIFIED BY 'canal'" \
-    "GRANT REPLICATION SLAVE, REPLICATION CLIENT, SELECT ON *.* TO canal@'127.0.0.1'"
-  local first txns=500 rows bytes end_file end_pos
-  first=$(mariadb_sql "SHOW MASTER STATUS" | awk '{ print $1 }')
-  generate_commission 500
-  while (($(binlog_bytes) < mib * 1048576)); do
-    generate_more_commission "$txns" 500
-    txns=$((txns + 500))
-  done
-  rows=$(mariadb_sql "SELECT COUNT(*) FROM test.commission")
-  bytes=$(binlog_bytes)
-  read -r end_file end_pos _ < <(mariadb_sql "SHOW MASTER STATUS")
-  echo "    $rows rows in $((bytes / 1048576)) MiB of binlog"
-
-  step "G2: catch-up through sluice run into a mock Kafka cluster (transactional)"
+# start_broker: a fresh mock cluster (topics commission:3 and
+# __sluice_positions:1) in BROKER_PID, its address in BOOTSTRAP.
+start_broker() {
+  stop_pid BROKER_PID
+  rm -f "$WORK/bootstrap"
   "$BUILD/src/app/sluice-mock-broker" --topic commission:3 \
     --topic __sluice_positions:1 --bootstrap-file "$WORK/bootstrap" \
     >/dev/null 2>"$WORK/broker.err" &
   BROKER_PID=$!
   while [[ ! -s $WORK/bootstrap ]]; do sleep 0.1; done
-  local bootstrap
-  bootstrap=$(<"$WORK/bootstrap")
+  BOOTSTRAP=$(<"$WORK/bootstrap")
+}
+
+# stop_pid VAR: SIGTERM to the process whose pid VAR holds, then wait.
+stop_pid() {
+  local pid=${!1:-}
+  if [[ -n $pid ]]; then
+    kill -TERM "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  fi
+  printf -v "$1" '%s' ''
+}
+
+# start_run FILE POS [KEY=VALUE...]: `sluice run` from FILE:POS (current
+# end when FILE is empty) into BOOTSTRAP, with extra canal.properties keys;
+# RUN_PID. Returns once it streams.
+start_run() {
+  local file=$1 pos=$2 kv
+  shift 2
   mkdir -p "$WORK/conf/test"
-  sed "s|^kafka.bootstrap.servers *=.*|kafka.bootstrap.servers = $bootstrap|" \
+  sed "s|^kafka.bootstrap.servers *=.*|kafka.bootstrap.servers = $BOOTSTRAP|" \
     "$ROOT/conf/canal.properties" >"$WORK/conf/canal.properties"
+  for kv in "$@"; do printf '%s\n' "$kv" >>"$WORK/conf/canal.properties"; done
   sed -e "s|^canal.instance.master.address *=.*|canal.instance.master.address = 127.0.0.1:$MARIADB_PORT|" \
-    -e "s|^canal.instance.master.journal.name *=.*|canal.instance.master.journal.name = $first|" \
-    -e "s|^canal.instance.master.position *=.*|canal.instance.master.position = 4|" \
+    -e "s|^canal.instance.master.journal.name *=.*|canal.instance.master.journal.name = $file|" \
+    -e "s|^canal.instance.master.position *=.*|canal.instance.master.position = $pos|" \
     "$ROOT/conf/test/instance.properties" >"$WORK/conf/test/instance.properties"
-  local t0 t1 ticks hwm rss
-  t0=$(now_ns)
   "$SLUICE" run --conf "$WORK/conf" --progress 0 2>"$WORK/run.err" &
   RUN_PID=$!
-  if ! wait_checkpoint "$bootstrap" "$end_file" "$end_pos"; then
+  until grep -q 'streaming at' "$WORK/run.err"; do
+    if ! kill -0 "$RUN_PID" 2>/dev/null; then
+      echo "error: sluice run stopped:" >&2
+      tail -n 20 "$WORK/run.err" >&2
+      return 1
+    fi
+    sleep 0.1
+  done
+}
+
+# catch_up LABEL ROWS BYTES FILE POS END_FILE END_POS: G2, G5 and G6 for a
+# backlog from FILE:POS to END_FILE:END_POS on a fresh broker.
+catch_up() {
+  local label=$1 rows=$2 bytes=$3 t0 t1 ticks hwm rss secs
+  start_broker
+  t0=$(now_ns)
+  start_run "$4" "$5"
+  if ! wait_checkpoint "$6" "$7"; then
     echo "error: sluice run stopped:" >&2
     tail -n 20 "$WORK/run.err" >&2
     return 1
@@ -361,17 +375,123 @@ bench_kafka() {
   ticks=$(proc_cpu_ticks "$RUN_PID")
   hwm=$(proc_kib "$RUN_PID" VmHWM)
   rss=$(proc_kib "$RUN_PID" VmRSS)
-  kill -TERM "$RUN_PID"
-  wait "$RUN_PID" || true
-  RUN_PID=
-  local secs
+  stop_pid RUN_PID
   secs=$(seconds "$t0" "$t1")
-  awk -v n="$rows" -v s="$secs" -v b="$bytes" -v t="$ticks" \
+  awk -v l="$label" -v n="$rows" -v s="$secs" -v b="$bytes" -v t="$ticks" \
     -v hz="$(getconf CLK_TCK)" -v hwm="$hwm" -v rss="$rss" 'BEGIN {
-      printf "    G2 catch-up, 1000-row txns: %d rows in %.1f s = %.0f rows/s, %.1f MB/s of binlog (start to last commit)\n", n, s, n / s, b / 1e6 / s
-      printf "    G5 RSS: peak %.0f MiB, at the end %.0f MiB\n", hwm / 1024, rss / 1024
-      printf "    G6 CPU: %.2f us per row (user + system, sluice process)\n", t / hz * 1e6 / n
+      printf "    G2 catch-up, %s: %d rows (%.0f MiB of binlog) in %.1f s = %.0f rows/s, %.1f MB/s (start to last commit)\n", l, n, b / 1048576, s, n / s, b / 1e6 / s
+      printf "    G5 RSS, %s: peak %.0f MiB, at the end %.0f MiB\n", l, hwm / 1024, rss / 1024
+      printf "    G6 CPU, %s: %.2f us per row (user + system, sluice process)\n", l, t / hz * 1e6 / n
     }'
+}
+
+# generate_single_row TXNS: TXNS single-row INSERT transactions, from a
+# stored procedure (each statement commits on its own).
+generate_single_row() {
+  mariadb_sql <<EOF
+DELIMITER //
+CREATE PROCEDURE IF NOT EXISTS test.single_rows(n INT)
+BEGIN
+  DECLARE i INT DEFAULT 0;
+  WHILE i < n DO
+    INSERT INTO test.commission (user_id, biz_type, amount, status, remark, created_at)
+    VALUES (1 + i * 7919 % 200000, 'ORDER', (i % 100000) / 100, i % 4,
+            CONCAT('single ', i), TIMESTAMP'2025-01-01 00:00:00' + INTERVAL i SECOND);
+    SET i = i + 1;
+  END WHILE;
+END//
+DELIMITER ;
+CALL test.single_rows($1);
+EOF
+}
+
+# master_status: "FILE POS" of the server's binlog end.
+master_status() { mariadb_sql "SHOW MASTER STATUS" | awk '{ print $1, $2 }'; }
+
+bench_kafka() {
+  local mib=${SLUICE_BENCH_KAFKA_MIB:-1024}
+  local single_mib=${SLUICE_BENCH_KAFKA_SINGLE_MIB:-$mib}
+  local live_s=${SLUICE_BENCH_LIVE_SECONDS:-60}
+  if ! [[ $mib =~ ^[1-9][0-9]*$ && $single_mib =~ ^[1-9][0-9]*$ &&
+    $live_s =~ ^[1-9][0-9]*$ ]]; then
+    echo "error: SLUICE_BENCH_KAFKA_MIB, SLUICE_BENCH_KAFKA_SINGLE_MIB and SLUICE_BENCH_LIVE_SECONDS must be positive integers" >&2
+    return 1
+  fi
+  step "Debian packages"
+  ensure_packages
+
+  step "building build-release/ (Release)"
+  build_release sluice sluice-mock-broker bench_encode bench_live
+  SLUICE=$BUILD/src/app/sluice
+  local live=$BUILD/tests/bench/bench_live
+
+  step "generating a ${mib} MiB backlog (1000-row transactions) on a temporary MariaDB"
+  mariadb_start "$WORK/mariadb" --innodb-flush-log-at-trx-commit=2 \
+    --innodb-buffer-pool-size=512M --sync-binlog=0
+  mariadb_sql "CREATE USER canal@'127.0.0.1' IDENTIFIED BY 'canal'" \
+    "GRANT REPLICATION SLAVE, REPLICATION CLIENT, SELECT ON *.* TO canal@'127.0.0.1'" \
+    "GRANT INSERT ON test.* TO canal@'127.0.0.1'"
+  local start_file start_pos txns=500 rows bytes0 bytes end_file end_pos
+  read -r start_file start_pos < <(master_status)
+  bytes0=$(binlog_bytes)
+  generate_commission 500
+  while (($(binlog_bytes) - bytes0 < mib * 1048576)); do
+    generate_more_commission "$txns" 500
+    txns=$((txns + 500))
+  done
+  rows=$(mariadb_sql "SELECT COUNT(*) FROM test.commission")
+  bytes=$(($(binlog_bytes) - bytes0))
+  read -r end_file end_pos < <(master_status)
+  echo "    $rows rows in $((bytes / 1048576)) MiB of binlog"
+
+  step "G2: catch-up of 1000-row transactions through sluice run into a mock Kafka cluster (transactional)"
+  catch_up "1000-row txns" "$rows" "$bytes" "$start_file" 4 "$end_file" "$end_pos"
+
+  step "generating a ${single_mib} MiB backlog of single-row transactions"
+  local single_file single_pos single_txns single_bytes t0
+  read -r single_file single_pos < <(master_status)
+  bytes0=$(binlog_bytes)
+  # ~270 bytes of binlog per single-row transaction (GTID, BEGIN, TABLE_MAP,
+  # WRITE_ROWS, XID); measured with a first tenth.
+  t0=$(now_ns)
+  single_txns=$((single_mib * 1048576 / 270))
+  generate_single_row $((single_txns / 10))
+  local per_txn=$((($(binlog_bytes) - bytes0) / (single_txns / 10)))
+  single_txns=$((single_mib * 1048576 / per_txn))
+  generate_single_row $((single_txns - single_txns / 10))
+  single_bytes=$(($(binlog_bytes) - bytes0))
+  read -r end_file end_pos < <(master_status)
+  echo "    $single_txns transactions, $((single_bytes / 1048576)) MiB of binlog ($per_txn bytes each) in $(seconds "$t0" "$(now_ns)") s"
+
+  step "G2: catch-up of single-row transactions (transactional)"
+  catch_up "single-row txns" "$single_txns" "$single_bytes" "$single_file" \
+    "$single_pos" "$end_file" "$end_pos"
+
+  step "G3: live load of 1000-row transactions at 70 txn/s for ${live_s} s (transactional)"
+  start_broker
+  start_run "" ""
+  SLUICE_PASSWORD=canal "$live" --mysql "127.0.0.1:$MARIADB_PORT" --user canal \
+    --brokers "$BOOTSTRAP" --rate 70 --rows 1000 --seconds "$live_s" \
+    --visible checkpoint --label "    G3 live 1000-row txns" || true
+  stop_pid RUN_PID
+
+  step "G4: latency at 4,000 single-row txn/s for 30 s, both delivery modes"
+  start_broker
+  start_run "" ""
+  SLUICE_PASSWORD=canal "$live" --mysql "127.0.0.1:$MARIADB_PORT" --user canal \
+    --brokers "$BOOTSTRAP" --rate 4000 --rows 1 --seconds 30 \
+    --visible checkpoint --label "    G4 transactional" || true
+  stop_pid RUN_PID
+  start_broker
+  start_run "" "" "canal.mq.transaction = false"
+  SLUICE_PASSWORD=canal "$live" --mysql "127.0.0.1:$MARIADB_PORT" --user canal \
+    --brokers "$BOOTSTRAP" --rate 4000 --rows 1 --seconds 30 \
+    --visible rows --label "    G4 non-transactional" || true
+  stop_pid RUN_PID
+  start_broker
+  printf '    '
+  "$live" --probe --brokers "$BOOTSTRAP" --rate 4000 --seconds 10 || true
+  stop_pid BROKER_PID
 
   step "G7: encode and route one test.commission row (tests/bench/bench_encode)"
   "$BUILD/tests/bench/bench_encode" 2>/dev/null | sed 's/^/    /'

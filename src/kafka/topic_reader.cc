@@ -31,9 +31,8 @@ Result<std::unique_ptr<TopicReader>> TopicReader::open(
   std::vector<std::pair<std::string, std::string>> props;
   for (const auto& p : options.properties)
     if (connection_property(p.first)) props.push_back(p);
-  // A short fetch wait: a broker may hold an empty fetch this long even
-  // when records arrive meanwhile (librdkafka's mock cluster does).
-  props.emplace(props.begin(), "fetch.wait.max.ms", "10");
+  props.emplace(props.begin(), "fetch.wait.max.ms",
+                std::to_string(options.fetch_wait_ms));
   props.emplace_back("group.id", "sluice-reader");
   props.emplace_back("enable.auto.commit", "false");
   props.emplace_back("enable.partition.eof", "true");

@@ -43,6 +43,11 @@ class TopicReader {
     // A topic that does not exist gives a reader of no partitions instead
     // of kRefused.
     bool missing_ok = false;
+    // How long a broker may hold a fetch that finds nothing new. It bounds
+    // the delay to a new record, since a broker may hold an empty fetch
+    // this long even when records arrive meanwhile (librdkafka's mock
+    // cluster does).
+    int fetch_wait_ms = 10;
   };
 
   // Finds the topic's partitions and assigns them all.

@@ -1,0 +1,23 @@
+#include "app/heap_tuning.h"
+
+#include <malloc.h>
+
+#include <climits>
+
+namespace sluice::app {
+
+void keep_freed_heap(unsigned long bytes) {
+  const int n = bytes > INT_MAX ? INT_MAX : static_cast<int>(bytes);
+  // Setting the trim threshold stops glibc from adjusting it and the mmap
+  // threshold by itself, so both are set: blocks up to 32 MiB (glibc's
+  // own upper bound) come from the heap, not from mmap and munmap.
+  (void)mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  // A thread's own arena lives in 64 MiB heaps that glibc unmaps whenever
+  // one empties, whatever the trim threshold; the main arena's heap obeys
+  // it. The few threads of sluice share one arena without contention.
+  (void)mallopt(M_ARENA_MAX, 1);
+  (void)mallopt(M_TRIM_THRESHOLD, n);
+  (void)mallopt(M_TOP_PAD, n / 4);
+}
+
+}  // namespace sluice::app
