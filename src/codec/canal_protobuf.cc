@@ -53,10 +53,6 @@ int rows_event_type(RowsKind kind) {
   return 1;
 }
 
-std::string column_name(const binlog::ColumnDef& col, size_t index) {
-  return col.name.empty() ? "@" + std::to_string(index + 1) : col.name;
-}
-
 }  // namespace
 
 const CanalProtobufEncoder::TableTemplate& CanalProtobufEncoder::table_template(

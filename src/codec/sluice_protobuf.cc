@@ -97,10 +97,6 @@ int64_t time_micros(const binlog::Temporal& t) {
   return t.negative ? -micros : micros;
 }
 
-std::string column_name(const binlog::ColumnDef& col, size_t index) {
-  return col.name.empty() ? "@" + std::to_string(index + 1) : col.name;
-}
-
 }  // namespace
 
 const SluiceProtobufEncoder::TableTemplate&

@@ -5,11 +5,19 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <unordered_map>
 
 #include "binlog/table_map.h"
 
 namespace sluice::codec {
+
+// A column's name in messages: its name, or "@<n>" (1-based) without
+// column-name metadata, as mariadb-binlog names it.
+[[nodiscard]] inline std::string column_name(const binlog::ColumnDef& col,
+                                             size_t index) {
+  return col.name.empty() ? "@" + std::to_string(index + 1) : col.name;
+}
 
 template <class Template>
 class TableTemplates {

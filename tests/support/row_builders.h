@@ -63,6 +63,16 @@ inline binlog::Value null_value() {
   return x;
 }
 
+// A rows event's header: 120 bytes ending at offset 1120, server 7.
+inline binlog::EventHeader event_header() {
+  binlog::EventHeader h;
+  h.timestamp = 1700000000;
+  h.server_id = 7;
+  h.event_size = 120;
+  h.log_pos = 1120;
+  return h;
+}
+
 inline binlog::RowEvent row_change(const binlog::EventHeader& header,
                                    const binlog::TableMap& table,
                                    binlog::RowsKind kind,

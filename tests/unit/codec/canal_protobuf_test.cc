@@ -48,15 +48,6 @@ pb::RowChange row_change_of(const pb::Entry& entry) {
   return change;
 }
 
-binlog::EventHeader event_header() {
-  binlog::EventHeader h;
-  h.timestamp = 1700000000;
-  h.server_id = 7;
-  h.event_size = 120;
-  h.log_pos = 1120;
-  return h;
-}
-
 void check_column(const pb::Column& c, int index, const std::string& name,
                   int sql_type, const std::string& mysql_type, bool key,
                   bool updated, const std::string* value) {
@@ -153,10 +144,10 @@ TEST_CASE("an update flags exactly the changed columns of its after image",
   // before-value offsets must survive the widening.
   const std::string long_remark(300, 'r');
   std::vector<Value> before = {
-      signed_value(1), signed_value(42),  text(kBiz), decimal(kTwoFifty),
+      signed_value(1), signed_value(42),  text(kBiz),  decimal(kTwoFifty),
       signed_value(0), text(long_remark), null_value()};
   std::vector<Value> after = {
-      signed_value(1), signed_value(42),  text(kBiz), decimal(kThree),
+      signed_value(1), signed_value(42),  text(kBiz),  decimal(kThree),
       signed_value(0), text(long_remark), null_value()};
   const auto row =
       row_change(header, table, binlog::RowsKind::kUpdate, before, after);

@@ -32,15 +32,6 @@ sluice::v1::Change parse(const std::string& value) {
   return change;
 }
 
-binlog::EventHeader event_header() {
-  binlog::EventHeader h;
-  h.timestamp = 1700000000;
-  h.server_id = 7;
-  h.event_size = 120;
-  h.log_pos = 1120;
-  return h;
-}
-
 Envelope envelope() {
   Envelope env;
   env.file = "mysql-bin.000003";
