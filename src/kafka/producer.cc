@@ -119,8 +119,15 @@ Result<std::unique_ptr<Producer>> Producer::create(ProducerOptions options,
     }
     return {};
   };
-  std::vector<std::pair<std::string, std::string>> props =
-      p->options_.properties;
+  // Defaults the operator's properties may override (they are set later).
+  // Nagle's algorithm holds a small request back until the previous one is
+  // acknowledged, and with several produce requests in flight that is the
+  // peer's delayed ACK: ~40 ms stalls (librdkafka leaves Nagle on before
+  // 2.4).
+  std::vector<std::pair<std::string, std::string>> props = {
+      {"socket.nagle.disable", "true"}};
+  props.insert(props.end(), p->options_.properties.begin(),
+               p->options_.properties.end());
   props.emplace_back("enable.idempotence", "true");
   props.emplace_back("acks", "all");
   props.emplace_back(

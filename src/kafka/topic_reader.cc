@@ -11,7 +11,8 @@ bool connection_property(const std::string& name) {
          name.rfind("security.", 0) == 0 || name.rfind("sasl.", 0) == 0 ||
          name.rfind("ssl.", 0) == 0 || name == "client.id" ||
          name == "client.rack" || name == "broker.address.family" ||
-         name == "socket.timeout.ms" || name == "log_level" || name == "debug";
+         name == "socket.timeout.ms" || name == "socket.nagle.disable" ||
+         name == "log_level" || name == "debug";
 }
 
 }  // namespace
@@ -33,6 +34,8 @@ Result<std::unique_ptr<TopicReader>> TopicReader::open(
     if (connection_property(p.first)) props.push_back(p);
   props.emplace(props.begin(), "fetch.wait.max.ms",
                 std::to_string(options.fetch_wait_ms));
+  // As for the producer: no Nagle stalls behind pipelined requests.
+  props.emplace(props.begin(), "socket.nagle.disable", "true");
   props.emplace_back("group.id", "sluice-reader");
   props.emplace_back("enable.auto.commit", "false");
   props.emplace_back("enable.partition.eof", "true");

@@ -395,6 +395,7 @@ int probe(const Options& o) {
   rd_kafka_conf_set(conf, "bootstrap.servers", o.brokers.c_str(), err,
                     sizeof err);
   rd_kafka_conf_set(conf, "linger.ms", "0", err, sizeof err);
+  rd_kafka_conf_set(conf, "socket.nagle.disable", "true", err, sizeof err);
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
   if (rk == nullptr) {
     std::fprintf(stderr, "error: producer: %s\n", err);
