@@ -375,12 +375,15 @@ catch_up() {
   ticks=$(proc_cpu_ticks "$RUN_PID")
   hwm=$(proc_kib "$RUN_PID" VmHWM)
   rss=$(proc_kib "$RUN_PID" VmRSS)
+  # Steady state: idle past one binlog heartbeat (5 s).
+  sleep 6
+  idle=$(proc_kib "$RUN_PID" VmRSS)
   stop_pid RUN_PID
   secs=$(seconds "$t0" "$t1")
   awk -v l="$label" -v n="$rows" -v s="$secs" -v b="$bytes" -v t="$ticks" \
-    -v hz="$(getconf CLK_TCK)" -v hwm="$hwm" -v rss="$rss" 'BEGIN {
+    -v hz="$(getconf CLK_TCK)" -v hwm="$hwm" -v rss="$rss" -v idle="$idle" 'BEGIN {
       printf "    G2 catch-up, %s: %d rows (%.0f MiB of binlog) in %.1f s = %.0f rows/s, %.1f MB/s (start to last commit)\n", l, n, b / 1048576, s, n / s, b / 1e6 / s
-      printf "    G5 RSS, %s: peak %.0f MiB, at the end %.0f MiB\n", l, hwm / 1024, rss / 1024
+      printf "    G5 RSS, %s: peak %.0f MiB, at the end %.0f MiB, idle 6 s later %.0f MiB\n", l, hwm / 1024, rss / 1024, idle / 1024
       printf "    G6 CPU, %s: %.2f us per row (user + system, sluice process)\n", l, t / hz * 1e6 / n
     }'
 }

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "app/destination_setup.h"
+#include "app/heap_tuning.h"
 #include "app/publish_handler.h"
 #include "app/replica_setup.h"
 #include "binlog/event_decoder.h"
@@ -107,6 +108,7 @@ class DestinationRunner::Session {
   milliseconds kafka_backoff_ = kFirstBackoff;
   Clock::time_point last_report_ = Clock::now();
   uint64_t rows_at_report_ = 0;
+  uint64_t rows_at_release_ = 0;  // rows_published() at the last heap release
 };
 
 template <class T, class Attempt>
@@ -387,6 +389,12 @@ int DestinationRunner::Session::stream() {
             if (code >= 0) return code;
             redo = true;
           }
+        }
+        // Idle for a heartbeat period after publishing: give back the
+        // memory the busy time left behind.
+        if (publisher_->rows_published() != rows_at_release_) {
+          rows_at_release_ = publisher_->rows_published();
+          release_freed_heap();
         }
         continue;
       }

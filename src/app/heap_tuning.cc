@@ -20,4 +20,6 @@ void keep_freed_heap(unsigned long bytes) {
   (void)mallopt(M_TOP_PAD, n / 4);
 }
 
+void release_freed_heap() { (void)malloc_trim(0); }
+
 }  // namespace sluice::app

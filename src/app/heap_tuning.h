@@ -11,4 +11,8 @@ namespace sluice::app {
 // the process instead (bounded by the producer queue in any case).
 void keep_freed_heap(unsigned long bytes);
 
+// Hands the freed memory kept by keep_freed_heap back to the kernel: for
+// when the binlog has gone idle, so an idle process stays small.
+void release_freed_heap();
+
 }  // namespace sluice::app
