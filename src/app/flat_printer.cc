@@ -10,9 +10,9 @@ FlatPrinter::FlatPrinter(const binlog::EventDecoder& decoder,
                          const mysql::FilePosition& pos, OutputBuffer& out)
     : decoder_(decoder), pos_(pos), out_(out), encoder_(false) {}
 
-Status FlatPrinter::on_gtid(const binlog::EventHeader&, std::string_view gtid,
-                            bool) {
-  gtid_ = gtid == "ANONYMOUS" ? "" : std::string(gtid);
+Status FlatPrinter::on_gtid(const binlog::EventHeader&,
+                            const binlog::GtidInfo& gtid) {
+  gtid_ = gtid.text == "ANONYMOUS" ? "" : std::string(gtid.text);
   return {};
 }
 

@@ -24,8 +24,8 @@ class FlatPrinter final : public binlog::EventHandler {
 
   // A GTID event starts each transaction; servers without GTIDs (or with
   // anonymous ones) leave the message's gtid empty.
-  Status on_gtid(const binlog::EventHeader& header, std::string_view gtid,
-                 bool begins_transaction) override;
+  Status on_gtid(const binlog::EventHeader& header,
+                 const binlog::GtidInfo& gtid) override;
   Status on_row(const binlog::RowEvent& row) override;
   Status on_query(const binlog::EventHeader& header,
                   const binlog::QueryEvent& q, std::string_view sql) override;

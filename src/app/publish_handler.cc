@@ -24,8 +24,10 @@ Status PublishHandler::on_table_map(binlog::TableMap& map) {
 }
 
 Status PublishHandler::on_gtid(const binlog::EventHeader&,
-                               std::string_view gtid, bool) {
-  gtid_ = gtid == "ANONYMOUS" ? "" : std::string(gtid);
+                               const binlog::GtidInfo& gtid) {
+  gtid_ = gtid.text == "ANONYMOUS" ? "" : std::string(gtid.text);
+  gtid_last_committed_ = gtid.last_committed;
+  gtid_sequence_number_ = gtid.sequence_number;
   return {};
 }
 
@@ -44,6 +46,8 @@ void PublishHandler::next_position() {
   append_number(index_);
   env_.id = id_;
   env_.gtid = gtid_;
+  env_.gtid_last_committed = gtid_last_committed_;
+  env_.gtid_sequence_number = gtid_sequence_number_;
   env_.file = pos_.file;
   env_.offset = pos_.end;
   env_.index = static_cast<uint32_t>(index_);

@@ -34,8 +34,8 @@ class PublishHandler final : public binlog::EventHandler {
   void set_publisher(kafka::Publisher* publisher) { publisher_ = publisher; }
 
   Status on_table_map(binlog::TableMap& map) override;
-  Status on_gtid(const binlog::EventHeader& header, std::string_view gtid,
-                 bool begins_transaction) override;
+  Status on_gtid(const binlog::EventHeader& header,
+                 const binlog::GtidInfo& gtid) override;
   Status on_row(const binlog::RowEvent& row) override;
   Status on_query(const binlog::EventHeader& header,
                   const binlog::QueryEvent& q, std::string_view sql) override;
@@ -65,6 +65,8 @@ class PublishHandler final : public binlog::EventHandler {
   kafka::Publisher* publisher_ = nullptr;
   codec::Utf8Converter utf8_;  // statement text, from the client's charset
   std::string gtid_;
+  int64_t gtid_last_committed_ = -1;
+  int64_t gtid_sequence_number_ = -1;
   std::string sql_;
   std::string value_;
   std::string position_;

@@ -79,9 +79,9 @@ class TailHandler final : public binlog::EventHandler {
   Status on_row(const binlog::RowEvent& row) override {
     return printer_.on_row(row);
   }
-  Status on_gtid(const binlog::EventHeader& header, std::string_view gtid,
-                 bool begins_transaction) override {
-    return printer_.on_gtid(header, gtid, begins_transaction);
+  Status on_gtid(const binlog::EventHeader& header,
+                 const binlog::GtidInfo& gtid) override {
+    return printer_.on_gtid(header, gtid);
   }
   Status on_query(const binlog::EventHeader& header,
                   const binlog::QueryEvent& q, std::string_view sql) override {

@@ -151,6 +151,19 @@ Result<MysqlGtid> decode_mysql_gtid(Bytes body, bool anonymous) {
   SLUICE_ASSIGN_OR_RETURN(g.uuid, read_uuid(r));
   SLUICE_ASSIGN_OR_RETURN(const uint64_t gno, r.u64("gtid gno"));
   g.gno = static_cast<int64_t>(gno);
+  // MySQL 5.7+: a type code and the two logical timestamps, read only when
+  // all 17 bytes are there, as Gtid_event's constructor does
+  // (libbinlogevents/src/control_events.cpp).
+  constexpr uint8_t kLogicalTimestampTypecode = 2;
+  if (r.remaining() >= 17) {
+    SLUICE_ASSIGN_OR_RETURN(const uint8_t typecode, r.u8("gtid lt type"));
+    if (typecode == kLogicalTimestampTypecode) {
+      SLUICE_ASSIGN_OR_RETURN(const uint64_t last, r.u64("last_committed"));
+      SLUICE_ASSIGN_OR_RETURN(const uint64_t seq, r.u64("sequence_number"));
+      g.last_committed = static_cast<int64_t>(last);
+      g.sequence_number = static_cast<int64_t>(seq);
+    }
+  }
   return g;
 }
 

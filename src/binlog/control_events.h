@@ -44,6 +44,9 @@ struct MysqlGtid {
   std::array<uint8_t, 16> uuid{};
   std::string tag;
   int64_t gno = 0;
+  // The logical clock (MySQL 5.7+); -1 when the event carries none.
+  int64_t last_committed = -1;
+  int64_t sequence_number = -1;
   [[nodiscard]] std::string text() const;
 };
 [[nodiscard]] Result<MysqlGtid> decode_mysql_gtid(Bytes body, bool anonymous);

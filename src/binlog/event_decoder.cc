@@ -13,6 +13,15 @@
 namespace sluice::binlog {
 namespace {
 
+// `text` is g.text(), which the result views.
+GtidInfo mysql_gtid_info(const MysqlGtid& g, std::string_view text) {
+  GtidInfo info;
+  info.text = text;
+  info.last_committed = g.last_committed;
+  info.sequence_number = g.sequence_number;
+  return info;
+}
+
 // TABLE_MAP generations are unique in the process, so caches keyed by them
 // never confuse two decoders' tables.
 std::atomic<uint64_t> next_generation{1};
@@ -147,18 +156,23 @@ Status EventDecoder::dispatch(const EventHeader& header, Bytes body,
       SLUICE_ASSIGN_OR_RETURN(
           const MysqlGtid g,
           decode_mysql_gtid(body, type == EventType::kAnonymousGtid));
-      return handler.on_gtid(at, g.text(), false);
+      const std::string text = g.text();
+      return handler.on_gtid(at, mysql_gtid_info(g, text));
     }
     case EventType::kGtidTagged: {
       SLUICE_ASSIGN_OR_RETURN(const MysqlGtid g,
                               decode_mysql_tagged_gtid(body));
-      return handler.on_gtid(at, g.text(), false);
+      const std::string text = g.text();
+      return handler.on_gtid(at, mysql_gtid_info(g, text));
     }
     case EventType::kMariaGtid: {
       SLUICE_ASSIGN_OR_RETURN(const MariaGtid g,
                               decode_maria_gtid(body, header.server_id));
-      return handler.on_gtid(at, g.text(),
-                             (g.flags & kMariaGtidStandalone) == 0);
+      const std::string text = g.text();
+      GtidInfo info;
+      info.text = text;
+      info.begins_transaction = (g.flags & kMariaGtidStandalone) == 0;
+      return handler.on_gtid(at, info);
     }
     case EventType::kPreviousGtids:
       return decode_previous_gtids(body).map([](const std::string&) {});

@@ -33,6 +33,18 @@ struct RowEvent {
   uint32_t row_index = 0;         // 0-based within its rows event
 };
 
+// The GTID event that starts a transaction.
+struct GtidInfo {
+  std::string_view text;  // "uuid:n", "uuid:tag:n", "d-s-n", "ANONYMOUS"
+  // The GTID itself opens a multi-event transaction and no BEGIN statement
+  // follows (MariaDB's GTID without FL_STANDALONE).
+  bool begins_transaction = false;
+  // MySQL 5.7+ logical clock (canal's curtGtidLct and curtGtidSn); -1 when
+  // the event has none (MySQL 5.6, MariaDB).
+  int64_t last_committed = -1;
+  int64_t sequence_number = -1;
+};
+
 class EventHandler {
  public:
   virtual ~EventHandler() = default;
@@ -47,12 +59,9 @@ class EventHandler {
                                         std::string_view /*sql*/) {
     return {};
   }
-  // Start of a transaction: its GTID text ("uuid:n", "d-s-n", "ANONYMOUS").
-  // `begins_transaction`: the GTID itself opens a multi-event transaction
-  // and no BEGIN statement follows (MariaDB's GTID without FL_STANDALONE).
+  // Start of a transaction: its GTID event.
   [[nodiscard]] virtual Status on_gtid(const EventHeader& /*header*/,
-                                       std::string_view /*gtid*/,
-                                       bool /*begins_transaction*/) {
+                                       const GtidInfo& /*gtid*/) {
     return {};
   }
   [[nodiscard]] virtual Status on_xid(const EventHeader& /*header*/,

@@ -78,6 +78,12 @@ Result<MysqlGtid> decode_mysql_tagged_gtid(Bytes body) {
       have_gno = true;
     } else if (id == 3) {
       SLUICE_ASSIGN_OR_RETURN(g.tag, read_varlen_string(fields, "tag"));
+    } else if (id == 4) {
+      SLUICE_ASSIGN_OR_RETURN(g.last_committed,
+                              read_signed_varlen(fields, "last_committed"));
+    } else if (id == 5) {
+      SLUICE_ASSIGN_OR_RETURN(g.sequence_number,
+                              read_signed_varlen(fields, "sequence_number"));
     } else if (id <= 11) {
       SLUICE_RETURN_IF_ERROR(read_varlen(fields, "gtid field"));
     } else {

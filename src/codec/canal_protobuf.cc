@@ -41,6 +41,14 @@ constexpr uint32_t kRowDataAfter = 2;
 // two fields canal's builder sets before the body.
 constexpr std::string_view kPacketPrefix{"\x10\x01\x18\x07", 4};
 
+// One Header.props Pair.
+void add_prop(ProtoWriter& w, std::string_view key, std::string_view value) {
+  const size_t pair = w.begin(12);
+  w.bytes_field(1, key);
+  w.bytes_field(2, value);
+  w.end(pair);
+}
+
 int rows_event_type(RowsKind kind) {
   switch (kind) {
     case RowsKind::kInsert:
@@ -86,7 +94,7 @@ void CanalProtobufEncoder::build_template(const binlog::TableMap& table,
 
 void CanalProtobufEncoder::append_header(const binlog::EventHeader& header,
                                          std::string_view names, int event_type,
-                                         const Envelope& env,
+                                         int rows_count, const Envelope& env,
                                          std::string& out) {
   ProtoWriter w(out);
   const size_t mark = w.begin(field::kEntryHeader);
@@ -104,13 +112,16 @@ void CanalProtobufEncoder::append_header(const binlog::EventHeader& header,
   out += names;
   w.int_field(10, header.event_size);
   w.int_field(11, event_type);
+  // props, in the order canal's LogEventConvert.createHeader adds them.
   if (!env.gtid.empty()) {
-    const size_t pair = w.begin(12);  // props: {curtGtid, <gtid>}
-    w.bytes_field(1, "curtGtid");
-    w.bytes_field(2, env.gtid);
-    w.end(pair);
-    w.bytes_field(13, env.gtid);
+    add_prop(w, "curtGtid", env.gtid);
+    if (env.gtid_sequence_number >= 0)
+      add_prop(w, "curtGtidSn", std::to_string(env.gtid_sequence_number));
+    if (env.gtid_last_committed >= 0)
+      add_prop(w, "curtGtidLct", std::to_string(env.gtid_last_committed));
   }
+  if (rows_count > 0) add_prop(w, "rowsCount", std::to_string(rows_count));
+  if (!env.gtid.empty()) w.bytes_field(13, env.gtid);
   w.end(mark);
 }
 
@@ -184,7 +195,9 @@ Status CanalProtobufEncoder::append_row(const binlog::RowEvent& row,
   out += kPacketPrefix;
   const size_t body = w.begin(field::kPacketBody);
   const size_t entry = w.begin(field::kMessagesMessages);
-  append_header(*row.header, tpl.names, event_type, env, out);
+  // rowsCount counts the RowDatas of this message: one (DESIGN §4,
+  // difference 1), where canal counts the rows of the whole event.
+  append_header(*row.header, tpl.names, event_type, 1, env, out);
   w.int_field(field::kEntryType, kEntryRowData);
   const size_t change = w.begin(field::kEntryStoreValue);
   w.uint_field(field::kRowChangeTableId, row.table->table_id);
@@ -223,7 +236,7 @@ void CanalProtobufEncoder::append_statement(
   out += kPacketPrefix;
   const size_t body = w.begin(field::kPacketBody);
   const size_t entry = w.begin(field::kMessagesMessages);
-  append_header(header, names_, event_type, env, out);
+  append_header(header, names_, event_type, 0, env, out);
   w.int_field(field::kEntryType, kEntryRowData);
   const size_t change = w.begin(field::kEntryStoreValue);
   w.int_field(field::kRowChangeEventType, event_type);

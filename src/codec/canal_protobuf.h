@@ -6,8 +6,10 @@
 // LogEventConvert sets, written even when zero or empty (canal's classes
 // are proto2), in field-number order; values are canal's text renderings.
 // sluice sends one row change per message (DESIGN §4, difference 1), so a
-// RowChange holds one RowData, as in canal's partitioned messages.
-// Schema: proto/canal_protocol.proto and proto/entry_protocol.proto.
+// RowChange holds one RowData, as in canal's partitioned messages, and the
+// Header's rowsCount prop is 1 (canal counts the rows of the whole event).
+// Header props: curtGtid, then curtGtidSn / curtGtidLct (MySQL's logical
+// clock) and rowsCount, in the order canal adds them. Schema: proto/canal_protocol.proto and proto/entry_protocol.proto.
 #pragma once
 
 #include <cstdint>
@@ -60,8 +62,10 @@ class CanalProtobufEncoder {
 
   const TableTemplate& table_template(const binlog::TableMap& table);
   void build_template(const binlog::TableMap& table, TableTemplate& tpl) const;
+  // `rows_count` > 0: the rowsCount prop of a row message.
   void append_header(const binlog::EventHeader& header, std::string_view names,
-                     int event_type, const Envelope& env, std::string& out);
+                     int event_type, int rows_count, const Envelope& env,
+                     std::string& out);
   // Appends the columns of one image as repeated Column `field`.
   [[nodiscard]] Status append_image(const binlog::RowEvent& row,
                                     std::span<const binlog::Value> image,

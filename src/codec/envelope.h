@@ -15,6 +15,9 @@ struct Envelope {
   std::string_view file;  // binlog file of the event
   uint64_t offset = 0;    // end offset of the event in `file`
   uint32_t index = 0;     // ordinal of the change among those ending there
+  // The transaction's MySQL logical clock, -1 when its GTID has none.
+  int64_t gtid_last_committed = -1;
+  int64_t gtid_sequence_number = -1;
 };
 
 }  // namespace sluice::codec

@@ -138,9 +138,9 @@ Status ResumeTracker::on_query(const binlog::EventHeader& header,
 }
 
 Status ResumeTracker::on_gtid(const binlog::EventHeader& header,
-                              std::string_view gtid, bool begins_transaction) {
+                              const binlog::GtidInfo& gtid) {
   last_event_time_ = header.timestamp;
-  pending_gtid_ = gtid == "ANONYMOUS" ? "" : std::string(gtid);
+  pending_gtid_ = gtid.text == "ANONYMOUS" ? "" : std::string(gtid.text);
   if (emitted_ > 0 && !emitted_gtid_.empty() &&
       pending_gtid_ != emitted_gtid_) {
     return make_error(
@@ -153,8 +153,8 @@ Status ResumeTracker::on_gtid(const binlog::EventHeader& header,
             " changes were already emitted: the server's binlog is not the "
             "one sluice was reading (failover without GTIDs?)");
   }
-  if (begins_transaction) in_transaction_ = true;
-  return next_->on_gtid(header, gtid, begins_transaction);
+  if (gtid.begins_transaction) in_transaction_ = true;
+  return next_->on_gtid(header, gtid);
 }
 
 Status ResumeTracker::on_xid(const binlog::EventHeader& header, uint64_t xid) {

@@ -70,8 +70,8 @@ class ResumeTracker final : public binlog::EventHandler {
   Status on_query(const binlog::EventHeader& header,
                   const binlog::QueryEvent& query,
                   std::string_view sql) override;
-  Status on_gtid(const binlog::EventHeader& header, std::string_view gtid,
-                 bool begins_transaction) override;
+  Status on_gtid(const binlog::EventHeader& header,
+                 const binlog::GtidInfo& gtid) override;
   Status on_xid(const binlog::EventHeader& header, uint64_t xid) override;
   Status on_xa_prepare(const binlog::EventHeader& header) override;
   Status on_rotate(const binlog::EventHeader& header,

@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "binlog/event_decoder.h"
 #include "mysql/binlog_file_decoder.h"
@@ -196,6 +198,52 @@ TEST_CASE("a missing file and a non-binlog file are clear errors",
   REQUIRE_FALSE(not_binlog);
   CHECK(not_binlog.error().code == Errc::kCorrupt);
   CHECK_THAT(not_binlog.error().message, Catch::Contains("bad magic"));
+}
+
+class GtidCollector final : public binlog::EventHandler {
+ public:
+  Status on_row(const binlog::RowEvent&) override { return {}; }
+  Status on_gtid(const binlog::EventHeader&,
+                 const binlog::GtidInfo& gtid) override {
+    clocks.emplace_back(gtid.last_committed, gtid.sequence_number);
+    return {};
+  }
+  std::vector<std::pair<int64_t, int64_t>> clocks;
+};
+
+std::vector<std::pair<int64_t, int64_t>> logical_clocks(
+    const std::string& name) {
+  binlog::EventDecoder decoder;
+  GtidCollector c;
+  auto s = mysql::decode_binlog_files({testing::binlog_path(name)}, decoder, c);
+  if (!s) FAIL(s.error().message);
+  return c.clocks;
+}
+
+TEST_CASE("MySQL GTID events carry their logical clock from 5.7 on",
+          "[fixtures]") {
+  for (const auto& [lc, sn] :
+       logical_clocks("mysql56_gtid_reserved_word.binlog")) {
+    CHECK(lc == -1);
+    CHECK(sn == -1);
+  }
+  for (const char* file :
+       {"mysql57_rows_query_gtid.binlog", "mysql57_app_data_crc32.binlog",
+        "mysql57_anonymous_gtid_ddl_many.binlog",
+        "mysql80_enum_set_fullmeta_gtid.binlog",
+        "mysql96_gtid_tagged.binlog"}) {
+    INFO(file);
+    const auto clocks = logical_clocks(file);
+    REQUIRE_FALSE(clocks.empty());
+    // Each binlog file numbers its transactions from 1; a transaction
+    // depends only on earlier ones.
+    int64_t expected = 1;
+    for (const auto& [lc, sn] : clocks) {
+      CHECK(sn == expected++);
+      CHECK(lc >= 0);
+      CHECK(lc < sn);
+    }
+  }
 }
 
 }  // namespace

@@ -35,9 +35,9 @@ struct Change {
 
 class Collector final : public binlog::EventHandler {
  public:
-  Status on_gtid(const binlog::EventHeader&, std::string_view gtid,
-                 bool) override {
-    gtid_ = gtid;
+  Status on_gtid(const binlog::EventHeader&,
+                 const binlog::GtidInfo& gtid) override {
+    gtid_ = gtid.text;
     return {};
   }
   Status on_query(const binlog::EventHeader&, const binlog::QueryEvent&,

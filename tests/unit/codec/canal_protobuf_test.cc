@@ -103,9 +103,12 @@ TEST_CASE("an insert carries canal's header, row change and columns",
   CHECK(h.eventlength() == 120);
   CHECK(h.eventtype() == pb::INSERT);
   CHECK(h.gtid() == "0-1-5");
-  REQUIRE(h.props_size() == 1);
+  // MariaDB GTIDs carry no logical clock: no curtGtidSn / curtGtidLct.
+  REQUIRE(h.props_size() == 2);
   CHECK(h.props(0).key() == "curtGtid");
   CHECK(h.props(0).value() == "0-1-5");
+  CHECK(h.props(1).key() == "rowsCount");
+  CHECK(h.props(1).value() == "1");
 
   const pb::RowChange change = row_change_of(entry);
   CHECK(change.tableid() == 108);
@@ -136,6 +139,47 @@ TEST_CASE("an insert carries canal's header, row change and columns",
                true, &v[6]);
 }
 
+TEST_CASE("a MySQL GTID's logical clock becomes curtGtidSn and curtGtidLct",
+          "[canal-pb]") {
+  const auto table = commission();
+  const auto header = event_header();
+  const std::string biz = "invite";
+  std::vector<Value> after = {
+      signed_value(1), signed_value(42), text(biz), decimal(kTwoFifty),
+      signed_value(0), null_value(),     datetime()};
+  CanalProtobufEncoder enc(false);
+  Envelope env;
+  env.gtid = "3e11fa47-71ca-11e1-9e33-c80aa9429562:23";
+  env.gtid_sequence_number = 12;
+  env.gtid_last_committed = 9;
+  std::string out;
+  REQUIRE(enc.append_row(
+      row_change(header, table, binlog::RowsKind::kInsert, {}, after), env,
+      out));
+  const pb::Entry entry = unwrap(out);
+  const pb::Header& h = entry.header();
+  REQUIRE(h.props_size() == 4);
+  CHECK(h.props(0).key() == "curtGtid");
+  CHECK(h.props(0).value() == env.gtid);
+  CHECK(h.props(1).key() == "curtGtidSn");
+  CHECK(h.props(1).value() == "12");
+  CHECK(h.props(2).key() == "curtGtidLct");
+  CHECK(h.props(2).value() == "9");
+  CHECK(h.props(3).key() == "rowsCount");
+  CHECK(h.props(3).value() == "1");
+  CHECK(h.gtid() == env.gtid);
+
+  // A statement has no rowsCount.
+  out.clear();
+  enc.append_statement(header, "test", "commission", "test",
+                       "TRUNCATE TABLE commission", StatementType::kTruncate,
+                       env, out);
+  const pb::Entry statement = unwrap(out);
+  const pb::Header& s = statement.header();
+  REQUIRE(s.props_size() == 3);
+  CHECK(s.props(2).key() == "curtGtidLct");
+}
+
 TEST_CASE("an update flags exactly the changed columns of its after image",
           "[canal-pb]") {
   const auto table = commission();
@@ -157,7 +201,8 @@ TEST_CASE("an update flags exactly the changed columns of its after image",
 
   const pb::Entry entry = unwrap(out);
   CHECK_FALSE(entry.header().has_gtid());
-  CHECK(entry.header().props_size() == 0);
+  REQUIRE(entry.header().props_size() == 1);
+  CHECK(entry.header().props(0).key() == "rowsCount");
   const pb::RowChange change = row_change_of(entry);
   CHECK(change.eventtype() == pb::UPDATE);
   REQUIRE(change.rowdatas_size() == 1);
@@ -308,8 +353,12 @@ TEST_CASE("the bytes of a small insert are exactly canal's", "[canal-pb]") {
       "d"  // schemaName
       "\x4a\x01"
       "t"           // tableName
-      "\x50\x0a"    // eventLength
-      "\x58\x01"s;  // eventType INSERT
+      "\x50\x0a"  // eventLength
+      "\x58\x01"  // eventType INSERT
+      "\x62\x0e"  // props: {rowsCount, 1}
+      "\x0a\x09rowsCount"
+      "\x12\x01"
+      "1"s;
   const std::string row_data =
       "\x12" + std::string(1, static_cast<char>(column.size())) + column;
   const std::string change =
