@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "app/check_probes.h"
+#include "app/command_line.h"
 #include "common/text.h"
 #include "config/canal_config.h"
 #include "pipeline/field_filter.h"
@@ -55,12 +56,6 @@ void print_help() {
       "Exit status: 0 no error (warnings allowed), 1 errors found or bad\n"
       "usage.\n",
       stdout);
-}
-
-int usage(const std::string& message) {
-  std::fprintf(stderr, "sluice check: %s (see sluice check --help)\n",
-               message.c_str());
-  return 1;
 }
 
 bool has_error_at(const config::CanalConfig& config, const std::string& where) {
@@ -231,25 +226,17 @@ int run_check(std::span<const std::string> args) {
   std::string conf = "conf";
   std::string only;
   bool offline = false;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    const bool has_value = i + 1 < args.size();
-    if (a == "--help" || a == "-h") {
-      print_help();
-      return 0;
-    }
-    if (a == "--conf" && has_value) {
-      conf = args[++i];
-    } else if (a == "--destination" && has_value) {
-      only = args[++i];
-    } else if (a == "--offline") {
-      offline = true;
-    } else if (a == "--conf" || a == "--destination") {
-      return usage(a + " needs a value");
-    } else {
-      return usage("unknown argument '" + a + "'");
-    }
-  }
+  CommandLine cli("sluice check", print_help);
+  cli.value("--conf", [&](const std::string& v) {
+    conf = v;
+    return std::string();
+  });
+  cli.value("--destination", [&](const std::string& v) {
+    only = v;
+    return std::string();
+  });
+  cli.flag("--offline", [&] { offline = true; });
+  if (cli.parse(args) == CommandLine::Outcome::kExit) return cli.exit_code();
   auto config = config::load_canal_config(conf, only);
   if (!config) {
     std::printf("error: %s\nsluice check: 1 error\n",

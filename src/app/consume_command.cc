@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <string_view>
 
+#include "app/command_line.h"
 #include "app/stop_signal.h"
 #include "common/text.h"
 #include "common/wall_clock.h"
@@ -30,12 +31,6 @@ void print_help() {
       "  --until-end     exit once every partition's current end is reached\n"
       "  --hex           print values as hex (canal protobuf values)\n",
       stdout);
-}
-
-int usage(const std::string& message) {
-  std::fprintf(stderr, "sluice consume: %s (see sluice consume --help)\n",
-               message.c_str());
-  return 1;
 }
 
 void print_record(const kafka::TopicRecord& r, bool hex) {
@@ -69,32 +64,26 @@ int run_consume(std::span<const std::string> args) {
   uint64_t count = 0;
   bool until_end = false;
   bool hex = false;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    const bool has_value = i + 1 < args.size();
-    if (a == "--help" || a == "-h") {
-      print_help();
-      return 0;
-    }
-    if (a == "--brokers" && has_value) {
-      brokers = args[++i];
-    } else if (a == "--topic" && has_value) {
-      o.topic = args[++i];
-    } else if (a == "--count" && has_value) {
-      if (!parse_number(std::string_view(args[++i]), count) || count == 0)
-        return usage("--count wants a positive whole number");
-    } else if (a == "--new") {
-      o.from_beginning = false;
-    } else if (a == "--until-end") {
-      until_end = true;
-    } else if (a == "--hex") {
-      hex = true;
-    } else {
-      return usage("unknown argument '" + a + "'");
-    }
-  }
-  if (brokers.empty()) return usage("--brokers is required");
-  if (o.topic.empty()) return usage("--topic is required");
+  CommandLine cli("sluice consume", print_help);
+  cli.value("--brokers", [&](const std::string& v) {
+    brokers = v;
+    return std::string();
+  });
+  cli.value("--topic", [&](const std::string& v) {
+    o.topic = v;
+    return std::string();
+  });
+  cli.value("--count", [&](const std::string& v) {
+    return parse_number(std::string_view(v), count) && count > 0
+               ? std::string()
+               : std::string("--count wants a positive whole number");
+  });
+  cli.flag("--new", [&] { o.from_beginning = false; });
+  cli.flag("--until-end", [&] { until_end = true; });
+  cli.flag("--hex", [&] { hex = true; });
+  if (cli.parse(args) == CommandLine::Outcome::kExit) return cli.exit_code();
+  if (brokers.empty()) return cli.usage("--brokers is required");
+  if (o.topic.empty()) return cli.usage("--topic is required");
   o.properties = {{"bootstrap.servers", brokers}, {"log_level", "3"}};
   install_stop_handlers();
   auto reader = kafka::TopicReader::open(o, std::chrono::milliseconds(10'000));

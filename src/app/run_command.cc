@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "app/command_line.h"
 #include "app/destination_runner.h"
 #include "app/heap_tuning.h"
 #include "app/stop_signal.h"
@@ -54,40 +55,31 @@ void print_help() {
       stdout);
 }
 
-int usage(const std::string& message) {
-  std::fprintf(stderr, "sluice run: %s (see sluice run --help)\n",
-               message.c_str());
-  return 1;
-}
-
 }  // namespace
 
 int run_run(std::span<const std::string> args) {
   std::string conf = "conf";
   std::string only;
   double progress_s = 10;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    const bool has_value = i + 1 < args.size();
-    if (a == "--help" || a == "-h") {
-      print_help();
-      return 0;
-    }
-    if (a == "--conf" && has_value) {
-      conf = args[++i];
-    } else if (a == "--destination" && has_value) {
-      only = args[++i];
-    } else if (a == "--progress" && has_value) {
-      char* end = nullptr;
-      progress_s = std::strtod(args[++i].c_str(), &end);
-      if (*end != '\0' || !(progress_s >= 0 && progress_s <= 86400))
-        return usage("--progress wants seconds from 0 to 86400");
-    } else {
-      return usage("unknown argument '" + a + "'");
-    }
-  }
+  CommandLine cli("sluice run", print_help);
+  cli.value("--conf", [&](const std::string& v) {
+    conf = v;
+    return std::string();
+  });
+  cli.value("--destination", [&](const std::string& v) {
+    only = v;
+    return std::string();
+  });
+  cli.value("--progress", [&](const std::string& v) {
+    char* end = nullptr;
+    progress_s = std::strtod(v.c_str(), &end);
+    return *end == '\0' && progress_s >= 0 && progress_s <= 86400
+               ? std::string()
+               : std::string("--progress wants seconds from 0 to 86400");
+  });
+  if (cli.parse(args) == CommandLine::Outcome::kExit) return cli.exit_code();
   auto config = config::load_canal_config(conf, only);
-  if (!config) return usage(config.error().message);
+  if (!config) return cli.usage(config.error().message);
   keep_freed_heap(kKeptHeapBytes);
   for (const std::string& note : config->notes)
     std::fprintf(stderr, "sluice run: note: %s\n", note.c_str());
