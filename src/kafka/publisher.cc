@@ -52,7 +52,13 @@ Status Publisher::close_batch(const Checkpoint& at, bool force) {
   const bool transactional = producer_->transactional();
   if (!open_) {
     const bool moved = !wrote_any_ || !same_position(at, last_);
-    if (!force &&
+    // A batch that filled up inside a MySQL transaction left its
+    // checkpoint there; the transaction's end is written at once, so the
+    // resume point is a transaction boundary again without waiting for
+    // the idle interval (or the next heartbeat).
+    const bool ends_split_transaction =
+        wrote_any_ && last_.rows_in_txn > 0 && at.rows_in_txn == 0;
+    if (!force && !ends_split_transaction &&
         (!moved || now - last_write_ < options_.idle_checkpoint_every)) {
       return producer_->poll();
     }

@@ -141,6 +141,27 @@ TEST_CASE("an idle position is written at most once per interval",
   CHECK(p->batches_committed() == 2);
 }
 
+TEST_CASE("the end of a transaction split by a full batch is written at once",
+          "[kafka][publisher]") {
+  auto c = cluster_with_topics();
+  auto o = options(*c, true);
+  o.idle_checkpoint_every = milliseconds(60'000);
+  auto p = publisher(*c, true, o);
+  REQUIRE(publish_rows(*p, 1, 3));
+  Checkpoint inside = at(100);
+  inside.rows_in_txn = 3;  // the batch filled up inside a transaction
+  REQUIRE(p->close_batch(inside));
+  // Its XID: no rows since, well within the idle interval, yet written.
+  REQUIRE(p->close_batch(at(400)));
+  const auto cp = checkpoint_of(*c);
+  REQUIRE(cp);
+  CHECK(cp->pos == 400);
+  CHECK(cp->rows_in_txn == 0);
+  // A boundary after a boundary waits for the interval as before.
+  REQUIRE(p->close_batch(at(500)));
+  CHECK(checkpoint_of(*c)->pos == 400);
+}
+
 TEST_CASE("idempotent mode writes the checkpoint after the rows' delivery",
           "[kafka][publisher]") {
   auto c = cluster_with_topics();
