@@ -14,7 +14,8 @@ void keep_freed_heap(unsigned long bytes) {
   (void)mallopt(M_MMAP_THRESHOLD, 32 << 20);
   // A thread's own arena lives in 64 MiB heaps that glibc unmaps whenever
   // one empties, whatever the trim threshold; the main arena's heap obeys
-  // it. The few threads of sluice share one arena without contention.
+  // it. The few threads of sluice share one arena: its lock showed as 2%
+  // of the publishing thread's samples in a profiled catch-up.
   (void)mallopt(M_ARENA_MAX, 1);
   (void)mallopt(M_TRIM_THRESHOLD, n);
   (void)mallopt(M_TOP_PAD, n / 4);
