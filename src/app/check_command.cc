@@ -227,14 +227,8 @@ int run_check(std::span<const std::string> args) {
   std::string only;
   bool offline = false;
   CommandLine cli("sluice check", print_help);
-  cli.value("--conf", [&](const std::string& v) {
-    conf = v;
-    return std::string();
-  });
-  cli.value("--destination", [&](const std::string& v) {
-    only = v;
-    return std::string();
-  });
+  cli.text("--conf", conf);
+  cli.text("--destination", only);
   cli.flag("--offline", [&] { offline = true; });
   if (cli.parse(args) == CommandLine::Outcome::kExit) return cli.exit_code();
   auto config = config::load_canal_config(conf, only);

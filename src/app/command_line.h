@@ -30,6 +30,14 @@ class CommandLine {
              std::function<std::string(const std::string&)> on) {
     flags_.push_back({std::move(name), true, std::move(on)});
   }
+  // A flag whose value is stored in `target` as given (borrowed: it must
+  // outlive parse()).
+  void text(std::string name, std::string& target) {
+    value(std::move(name), [&target](const std::string& v) {
+      target = v;
+      return std::string();
+    });
+  }
 
   // What parse() found: go on, or exit with exit_code().
   enum class Outcome { kRun, kExit };

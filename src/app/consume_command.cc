@@ -65,14 +65,8 @@ int run_consume(std::span<const std::string> args) {
   bool until_end = false;
   bool hex = false;
   CommandLine cli("sluice consume", print_help);
-  cli.value("--brokers", [&](const std::string& v) {
-    brokers = v;
-    return std::string();
-  });
-  cli.value("--topic", [&](const std::string& v) {
-    o.topic = v;
-    return std::string();
-  });
+  cli.text("--brokers", brokers);
+  cli.text("--topic", o.topic);
   cli.value("--count", [&](const std::string& v) {
     return parse_number(std::string_view(v), count) && count > 0
                ? std::string()

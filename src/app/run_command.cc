@@ -62,14 +62,8 @@ int run_run(std::span<const std::string> args) {
   std::string only;
   double progress_s = 10;
   CommandLine cli("sluice run", print_help);
-  cli.value("--conf", [&](const std::string& v) {
-    conf = v;
-    return std::string();
-  });
-  cli.value("--destination", [&](const std::string& v) {
-    only = v;
-    return std::string();
-  });
+  cli.text("--conf", conf);
+  cli.text("--destination", only);
   cli.value("--progress", [&](const std::string& v) {
     char* end = nullptr;
     progress_s = std::strtod(v.c_str(), &end);
