@@ -52,8 +52,9 @@ constexpr int kInsert = 1;
 constexpr int kUpdate = 2;
 constexpr int kDelete = 3;
 constexpr int kStatement = 4;
-// EnumValue.index / SetValue.bits, and the names of both.
+// EnumValue.index / SetValue.bits, and EnumValue.name / SetValue.names.
 constexpr uint32_t kMemberNumber = 1;
+constexpr uint32_t kMemberName = 2;
 
 int row_kind(RowsKind kind) {
   switch (kind) {
@@ -125,7 +126,7 @@ void SluiceProtobufEncoder::build_template(const binlog::TableMap& table,
       text.clear();
       utf8_.append(cs, as_bytes(element), text);
       std::string encoded;
-      ProtoWriter(encoded).bytes_field(2, text);
+      ProtoWriter(encoded).bytes_field(kMemberName, text);
       ct.elements.push_back(std::move(encoded));
     }
     tpl.columns.push_back(std::move(ct));

@@ -22,8 +22,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
-#include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -248,28 +247,29 @@ Percentiles percentiles(std::vector<double> v) {
   return {at(0.50), at(0.99), at(0.999), v.back()};
 }
 
+// One autocommit libmariadb connection; any failure ends the program.
 class Writer {
  public:
-  explicit Writer(const Options& o) : mysql_(mysql_init(nullptr)) {
+  explicit Writer(const Options& o)
+      : handle_(mysql_init(nullptr), mysql_close) {
     const char* password = std::getenv("SLUICE_PASSWORD");
-    if (mysql_real_connect(mysql_, o.host.c_str(), o.user.c_str(), password,
+    if (mysql_real_connect(mysql(), o.host.c_str(), o.user.c_str(), password,
                            nullptr, o.port, nullptr, 0) == nullptr) {
       fail("connecting to MySQL");
     }
   }
-  ~Writer() { mysql_close(mysql_); }
 
   void run(const std::string& sql, const char* what) {
-    if (mysql_real_query(mysql_, sql.data(), sql.size()) != 0) fail(what);
-    if (MYSQL_RES* res = mysql_store_result(mysql_)) mysql_free_result(res);
+    if (mysql_real_query(mysql(), sql.data(), sql.size()) != 0) fail(what);
+    if (MYSQL_RES* res = mysql_store_result(mysql())) mysql_free_result(res);
   }
 
   uint64_t max_id() {
     const std::string_view sql =
         "SELECT COALESCE(MAX(id), 0) FROM test.commission";
-    if (mysql_real_query(mysql_, sql.data(), sql.size()) != 0)
+    if (mysql_real_query(mysql(), sql.data(), sql.size()) != 0)
       fail("reading MAX(id)");
-    MYSQL_RES* res = mysql_store_result(mysql_);
+    MYSQL_RES* res = mysql_store_result(mysql());
     const MYSQL_ROW row = res ? mysql_fetch_row(res) : nullptr;
     const uint64_t v = row && row[0] ? std::strtoull(row[0], nullptr, 10) : 0;
     if (res) mysql_free_result(res);
@@ -277,11 +277,12 @@ class Writer {
   }
 
  private:
+  MYSQL* mysql() { return handle_.get(); }
   [[noreturn]] void fail(const char* what) {
-    std::fprintf(stderr, "error: %s: %s\n", what, mysql_error(mysql_));
+    std::fprintf(stderr, "error: %s: %s\n", what, mysql_error(mysql()));
     std::exit(1);
   }
-  MYSQL* mysql_;
+  std::unique_ptr<MYSQL, decltype(&mysql_close)> handle_;
 };
 
 void append_row(std::string& sql, uint64_t id) {
