@@ -40,10 +40,11 @@ commands:
            G2 catch-up of a ~1 GiB backlog of 1000-row transactions and of
            one of single-row transactions, until the last row's Kafka
            transaction is committed (rows/s), with G5 peak and final RSS
-           and G6 CPU microseconds per row; G3 60 s of live 1000-row
-           transactions at 70 txn/s with commit->visible lag; G4
-           commit->visible latency at 4,000 single-row txn/s, transactional
-           and not, and the mock broker's own floor
+           and G6 CPU microseconds per row, beside the Kafka client's own
+           floor for as many messages (tests/bench/bench_produce); G3 60 s
+           of live 1000-row transactions at 70 txn/s with commit->visible
+           lag; G4 commit->visible latency at 4,000 single-row txn/s,
+           transactional and not, and the mock broker's own floor
            (tests/bench/bench_live); G7 encode and route time per row
            (tests/bench/bench_encode)
 
@@ -424,7 +425,7 @@ bench_kafka() {
   ensure_packages
 
   step "building build-release/ (Release)"
-  build_release sluice sluice-mock-broker bench_encode bench_live
+  build_release sluice sluice-mock-broker bench_encode bench_live bench_produce
   SLUICE=$BUILD/src/app/sluice
   local live=$BUILD/tests/bench/bench_live
 
@@ -449,6 +450,12 @@ bench_kafka() {
 
   step "G2: catch-up of 1000-row transactions through sluice run into a mock Kafka cluster (transactional)"
   catch_up "1000-row txns" "$rows" "$bytes" "$start_file" 4 "$end_file" "$end_pos"
+
+  step "G2 floor: the same number of messages of a row change's size through sluice's Kafka producer alone"
+  start_broker
+  printf '    '
+  "$BUILD/tests/bench/bench_produce" --brokers "$BOOTSTRAP" --messages "$rows" || true
+  stop_pid BROKER_PID
 
   step "generating a ${single_mib} MiB backlog of single-row transactions"
   local single_file single_pos single_txns single_bytes t0

@@ -17,6 +17,12 @@ void keep_freed_heap(unsigned long bytes) {
   // it. The few threads of sluice share one arena: its lock showed as 2%
   // of the publishing thread's samples in a profiled catch-up.
   (void)mallopt(M_ARENA_MAX, 1);
+  // librdkafka allocates a message and three small header blocks per
+  // row; without fastbins those small blocks are coalesced as they are
+  // freed instead of fragmenting the heap between the messages. Measured
+  // on a 2,000,000-row catch-up (3 runs each, alternating): 4.65 s against
+  // 5.02 s, 2.80 against 2.90 us CPU per row.
+  (void)mallopt(M_MXFAST, 0);
   (void)mallopt(M_TRIM_THRESHOLD, n);
   (void)mallopt(M_TOP_PAD, n / 4);
 }

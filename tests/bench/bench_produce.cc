@@ -1,0 +1,161 @@
+// The Kafka side of G2 alone: sluice's Producer (the same librdkafka
+// settings as `sluice run`: idempotent, acks=all, transactional, Nagle off,
+// linger.ms=1) publishing --messages messages of --value-bytes bytes, keyed,
+// spread over the 3 partitions of `commission`, in Kafka transactions of
+// --batch messages (produce, wait for delivery, commit), as sluice's
+// Publisher does. With --headers (the default) every message carries a
+// sluice-pos and a sluice-gtid header of a realistic size. It prints the
+// rate and the CPU this process spent per message: the floor under
+// sluice's own catch-up rate and CPU per row, since every row change is one
+// Kafka message. The allocator keeps freed memory as in `sluice run`.
+// Exits non-zero when the broker refuses.
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "app/heap_tuning.h"
+#include "kafka/producer.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+struct Options {
+  std::string brokers;
+  unsigned long messages = 2'000'000;
+  unsigned long value_bytes = 595;  // a canal flat JSON insert of the bench
+  unsigned long batch = 50'000;     // sluice.batch.rows
+  bool headers = true;
+  std::vector<std::pair<std::string, std::string>> properties;
+};
+
+[[noreturn]] void usage(const char* why) {
+  if (why != nullptr) std::fprintf(stderr, "error: %s\n", why);
+  std::fprintf(stderr,
+               "usage: bench_produce --brokers B [--messages N] "
+               "[--value-bytes N] [--batch N] [--no-headers]\n"
+               "                     [--set LIBRDKAFKA_PROPERTY=VALUE]...\n");
+  std::exit(2);
+}
+
+unsigned long number(const char* flag, const char* text) {
+  char* end = nullptr;
+  const unsigned long v = std::strtoul(text, &end, 10);
+  if (end == text || *end != '\0' || v == 0)
+    usage((std::string(flag) + " needs a positive number").c_str());
+  return v;
+}
+
+Options parse(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view a = argv[i];
+    if (a == "--no-headers") {
+      o.headers = false;
+      continue;
+    }
+    if (i + 1 >= argc) usage(("missing value after " + std::string(a)).c_str());
+    const char* v = argv[++i];
+    if (a == "--brokers") {
+      o.brokers = v;
+    } else if (a == "--messages") {
+      o.messages = number("--messages", v);
+    } else if (a == "--value-bytes") {
+      o.value_bytes = number("--value-bytes", v);
+    } else if (a == "--batch") {
+      o.batch = number("--batch", v);
+    } else if (a == "--set") {
+      const std::string_view kv = v;
+      const size_t eq = kv.find('=');
+      if (eq == std::string_view::npos || eq == 0)
+        usage("--set takes PROPERTY=VALUE");
+      o.properties.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+    } else {
+      usage(("unknown option " + std::string(a)).c_str());
+    }
+  }
+  if (o.brokers.empty()) usage("--brokers is required");
+  return o;
+}
+
+double cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  auto s = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+  };
+  return s(u.ru_utime) + s(u.ru_stime);
+}
+
+int fail(const sluice::Error& e) {
+  std::fprintf(stderr, "error: %s\n", e.message.c_str());
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const Options o = parse(argc, argv);
+  sluice::app::keep_freed_heap(64ul << 20);
+  sluice::kafka::ProducerOptions po;
+  po.properties = {{"bootstrap.servers", o.brokers}, {"linger.ms", "1"}};
+  po.properties.insert(po.properties.end(), o.properties.begin(),
+                       o.properties.end());
+  po.transactional_id = "bench-produce";
+  auto producer = sluice::kafka::Producer::create(std::move(po), 30s);
+  if (!producer) return fail(producer.error());
+  sluice::kafka::Producer& p = **producer;
+
+  const std::string value(o.value_bytes, 'v');
+  // As sluice writes them: file:end offset:index, and a MariaDB GTID.
+  std::string position = "mariadb-bin.000001:115201357:";
+  const size_t position_prefix = position.size();
+  const std::string gtid = "0-3597940533-1234567";
+  std::string key;
+  const double cpu0 = cpu_seconds();
+  const auto t0 = Clock::now();
+  for (unsigned long sent = 0; sent < o.messages;) {
+    if (auto s = p.begin(); !s) return fail(s.error());
+    const unsigned long end = std::min(o.messages, sent + o.batch);
+    for (; sent < end; ++sent) {
+      key = std::to_string(sent);
+      position.resize(position_prefix);
+      position += std::to_string(sent % 1000);
+      sluice::kafka::OutgoingMessage m;
+      m.topic = "commission";
+      m.partition = static_cast<int32_t>(sent % 3);
+      m.key = key;
+      m.has_key = true;
+      m.value = value;
+      if (o.headers) {
+        m.position = position;
+        m.gtid = gtid;
+      }
+      if (auto s = p.produce(m, "the bench message"); !s)
+        return fail(s.error());
+      if (sent % 1024 == 0) {
+        if (auto s = p.poll(); !s) return fail(s.error());
+      }
+    }
+    if (auto s = p.wait_delivered(60s); !s) return fail(s.error());
+    if (auto s = p.commit(60s); !s) return fail(s.error());
+  }
+  const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+  const double cpu = cpu_seconds() - cpu0;
+  std::printf(
+      "librdkafka alone, %lu messages of %lu bytes %s, %lu per Kafka "
+      "transaction: %.1f s = %.0f msg/s, %.2f us CPU per message\n",
+      o.messages, o.value_bytes,
+      o.headers ? "with sluice-pos and sluice-gtid headers" : "without headers",
+      o.batch, secs, static_cast<double>(o.messages) / secs,
+      cpu * 1e6 / static_cast<double>(o.messages));
+  return 0;
+}
