@@ -46,23 +46,12 @@ bool retryable(const Error& e) {
 // Everything one run of the destination holds.
 class DestinationRunner::Session {
  public:
-  Session(DestinationRunner& r)
+  explicit Session(DestinationRunner& r)
       : r_(r), log_(*r.log_), encoder_(value_format(r.server_)) {}
 
   int run();
 
  private:
-  static codec::ValueFormat value_format(const config::ServerConfig& s) {
-    switch (s.format) {
-      case config::MessageFormat::kFlat:
-        return codec::ValueFormat::kFlat;
-      case config::MessageFormat::kCanalProtobuf:
-        return codec::ValueFormat::kCanalProtobuf;
-      case config::MessageFormat::kSluice:
-        return codec::ValueFormat::kSluiceProtobuf;
-    }
-    return codec::ValueFormat::kFlat;
-  }
   [[nodiscard]] bool stopping() const { return r_.control_.stop_requested(); }
   void sleep(milliseconds d) const {
     const auto until = Clock::now() + d;

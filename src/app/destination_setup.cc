@@ -39,6 +39,18 @@ Result<DestinationRules> destination_rules(const config::ServerConfig& server,
   return r;
 }
 
+codec::ValueFormat value_format(const config::ServerConfig& server) {
+  switch (server.format) {
+    case config::MessageFormat::kFlat:
+      return codec::ValueFormat::kFlat;
+    case config::MessageFormat::kCanalProtobuf:
+      return codec::ValueFormat::kCanalProtobuf;
+    case config::MessageFormat::kSluice:
+      return codec::ValueFormat::kSluiceProtobuf;
+  }
+  return codec::ValueFormat::kFlat;
+}
+
 kafka::PublisherOptions publisher_options(const config::ServerConfig& server,
                                           const std::string& destination) {
   kafka::PublisherOptions o;

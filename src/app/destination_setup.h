@@ -1,8 +1,8 @@
 // What `sluice run` derives from a destination's configuration before it
 // connects anywhere, and how it chooses where to start: the compiled
-// filters and routing rules, the publisher's options, the topic check and
-// the start position (checkpoint, else canal.instance.master.*, else the
-// server's current position; DESIGN §4).
+// filters and routing rules, the value format, the publisher's options,
+// the topic check and the start position (checkpoint, else
+// canal.instance.master.*, else the server's current position; DESIGN §4).
 #pragma once
 
 #include <chrono>
@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "codec/message_encoder.h"
 #include "common/error.h"
 #include "config/canal_config.h"
 #include "kafka/checkpoint.h"
@@ -34,6 +35,10 @@ struct DestinationRules {
 // (also for a value format this build cannot write).
 [[nodiscard]] Result<DestinationRules> destination_rules(
     const config::ServerConfig& server, const config::InstanceConfig& in);
+
+// The encoder's format for canal.mq.flatMessage / sluice.mq.format.
+[[nodiscard]] codec::ValueFormat value_format(
+    const config::ServerConfig& server);
 
 // The publisher's options for a destination (without interrupt and log).
 [[nodiscard]] kafka::PublisherOptions publisher_options(

@@ -25,9 +25,13 @@ Status PublishHandler::on_table_map(binlog::TableMap& map) {
 
 Status PublishHandler::on_gtid(const binlog::EventHeader&,
                                const binlog::GtidInfo& gtid) {
-  gtid_ = gtid.text == "ANONYMOUS" ? "" : std::string(gtid.text);
-  gtid_last_committed_ = gtid.last_committed;
-  gtid_sequence_number_ = gtid.sequence_number;
+  if (gtid.text == "ANONYMOUS") {
+    gtid_.text.clear();
+  } else {
+    gtid_.text.assign(gtid.text);
+  }
+  gtid_.last_committed = gtid.last_committed;
+  gtid_.sequence_number = gtid.sequence_number;
   return {};
 }
 
@@ -45,9 +49,9 @@ void PublishHandler::next_position() {
   append_number(pos_.end);
   append_number(index_);
   env_.id = id_;
-  env_.gtid = gtid_;
-  env_.gtid_last_committed = gtid_last_committed_;
-  env_.gtid_sequence_number = gtid_sequence_number_;
+  env_.gtid = gtid_.text;
+  env_.gtid_last_committed = gtid_.last_committed;
+  env_.gtid_sequence_number = gtid_.sequence_number;
   env_.file = pos_.file;
   env_.offset = pos_.end;
   env_.index = static_cast<uint32_t>(index_);
@@ -70,7 +74,7 @@ Status PublishHandler::publish(std::string_view topic, int32_t partition,
   m.key = key;
   m.value = value_;
   m.position = position_;
-  m.gtid = gtid_;
+  m.gtid = gtid_.text;
   Status s = publisher_->publish(m, where);
   publish_failed_ = !s;
   return s;

@@ -64,9 +64,12 @@ class PublishHandler final : public binlog::EventHandler {
   const mysql::FilePosition& pos_;
   kafka::Publisher* publisher_ = nullptr;
   codec::Utf8Converter utf8_;  // statement text, from the client's charset
-  std::string gtid_;
-  int64_t gtid_last_committed_ = -1;
-  int64_t gtid_sequence_number_ = -1;
+  // The open transaction's GTID ("" without one) and its logical clock.
+  struct CurrentGtid {
+    std::string text;
+    int64_t last_committed = -1;
+    int64_t sequence_number = -1;
+  } gtid_;
   std::string sql_;
   std::string value_;
   std::string position_;
