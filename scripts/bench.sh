@@ -45,7 +45,8 @@ commands:
            of live 1000-row transactions at 70 txn/s with commit->visible
            lag; G4 commit->visible latency at 4,000 single-row txn/s,
            transactional and not, and the mock broker's own floor
-           (tests/bench/bench_live); G7 encode and route time per row
+           (tests/bench/bench_live) and a Kafka transaction's own cost
+           (tests/bench/bench_produce --batch 1); G7 encode and route time per row
            (tests/bench/bench_encode)
 
 environment: SLUICE_BENCH_TAIL_MIB / SLUICE_BENCH_KAFKA_MIB (backlog size,
@@ -501,6 +502,11 @@ bench_kafka() {
   start_broker
   printf '    '
   "$live" --probe --brokers "$BOOTSTRAP" --rate 4000 --seconds 10 || true
+  # One message per Kafka transaction, back to back: what a transaction
+  # costs the client and the mock broker alone.
+  printf '    '
+  "$BUILD/tests/bench/bench_produce" --brokers "$BOOTSTRAP" --messages 2000 \
+    --batch 1 || true
   stop_pid BROKER_PID
 
   step "G7: encode and route one test.commission row (tests/bench/bench_encode)"

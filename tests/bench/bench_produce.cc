@@ -7,7 +7,8 @@
 // sluice-pos and a sluice-gtid header of a realistic size. It prints the
 // rate and the CPU this process spent per message: the floor under
 // sluice's own catch-up rate and CPU per row, since every row change is one
-// Kafka message. The allocator keeps freed memory as in `sluice run`.
+// Kafka message. With --batch 1 it shows the cost of one Kafka transaction
+// (G4's floor). The allocator keeps freed memory as in `sluice run`.
 // Exits non-zero when the broker refuses.
 #include <sys/resource.h>
 
@@ -110,6 +111,15 @@ int main(int argc, char** argv) {
   po.properties.insert(po.properties.end(), o.properties.begin(),
                        o.properties.end());
   po.transactional_id = "bench-produce";
+  // librdkafka's log (--set debug=eos,msg,... for a timeline), stamped
+  // with microseconds since the start.
+  const auto start = Clock::now();
+  po.log = [start](int, std::string_view line) {
+    const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+        Clock::now() - start);
+    std::fprintf(stderr, "%10lld %.*s\n", static_cast<long long>(us.count()),
+                 static_cast<int>(line.size()), line.data());
+  };
   auto producer = sluice::kafka::Producer::create(std::move(po), 30s);
   if (!producer) return fail(producer.error());
   sluice::kafka::Producer& p = **producer;
