@@ -1,14 +1,16 @@
 // The publisher against librdkafka's mock cluster (real Kafka protocol on
 // loopback): batches land with their headers and keys, the checkpoint is
 // written after the rows and read back, a batch given up leaves the last
-// checkpoint in place, a broker that is away is a retryable error, and a
-// record too large is a fatal one that says what to change.
+// checkpoint in place (and a transaction re-states it first), a broker that
+// is away is a retryable error, and a record too large is a fatal one that
+// says what to change.
 #include "kafka/publisher.h"
 
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 
+#include "kafka/checkpoint.h"
 #include "kafka/checkpoint_reader.h"
 #include "kafka/mock_cluster.h"
 #include "support/kafka_records.h"
@@ -109,6 +111,25 @@ TEST_CASE("a transactional batch lands whole, then its checkpoint",
   REQUIRE(cp);
   CHECK(cp->file == "mysql-bin.000001");
   CHECK(cp->pos == 1000);
+}
+
+TEST_CASE("a transaction's first row re-states the committed checkpoint",
+          "[kafka][publisher]") {
+  auto c = cluster_with_topics();
+  auto p = publisher(*c, true);
+  REQUIRE(publish_rows(*p, 1, 2));
+  REQUIRE(p->close_batch(at(200)));  // nothing to re-state yet
+  REQUIRE(publish_rows(*p, 3, 2));
+  REQUIRE(p->close_batch(at(400)));
+  const auto records = test::read_topic(c->bootstrap(), kMeta);
+  std::vector<uint64_t> positions;
+  for (const auto& r : records) {
+    auto cp = parse_checkpoint(r.value);
+    REQUIRE(cp);
+    positions.push_back(cp->pos);
+  }
+  CHECK(positions == std::vector<uint64_t>{200, 200, 400});
+  CHECK(checkpoint_of(*c)->pos == 400);
 }
 
 TEST_CASE("a batch given up leaves the last checkpoint", "[kafka][publisher]") {
