@@ -16,11 +16,14 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <variant>
 #include <vector>
 
+#include "app/command_line.h"
 #include "app/heap_tuning.h"
 #include "kafka/producer.h"
 
@@ -38,52 +41,47 @@ struct Options {
   std::vector<std::pair<std::string, std::string>> properties;
 };
 
-[[noreturn]] void usage(const char* why) {
-  if (why != nullptr) std::fprintf(stderr, "error: %s\n", why);
-  std::fprintf(stderr,
-               "usage: bench_produce --brokers B [--messages N] "
-               "[--value-bytes N] [--batch N] [--no-headers]\n"
-               "                     [--set LIBRDKAFKA_PROPERTY=VALUE]...\n");
-  std::exit(2);
+void print_help() {
+  std::printf(
+      "usage: bench_produce --brokers B [--messages N] [--value-bytes N]\n"
+      "                     [--batch N] [--no-headers]\n"
+      "                     [--set LIBRDKAFKA_PROPERTY=VALUE]...\n");
 }
 
-unsigned long number(const char* flag, const char* text) {
-  char* end = nullptr;
-  const unsigned long v = std::strtoul(text, &end, 10);
-  if (end == text || *end != '\0' || v == 0)
-    usage((std::string(flag) + " needs a positive number").c_str());
-  return v;
+// Stores the value of `flag`, a positive number, in `target`; "" or what
+// is wrong.
+std::function<std::string(const std::string&)> positive(const std::string& flag,
+                                                        unsigned long& target) {
+  return [flag, &target](const std::string& text) {
+    char* end = nullptr;
+    const unsigned long v = std::strtoul(text.c_str(), &end, 10);
+    if (end == text.c_str() || *end != '\0' || v == 0)
+      return flag + " needs a positive number";
+    target = v;
+    return std::string();
+  };
 }
 
-Options parse(int argc, char** argv) {
+// The options, or the exit code when there is nothing to run.
+std::variant<Options, int> parse(int argc, char** argv) {
   Options o;
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view a = argv[i];
-    if (a == "--no-headers") {
-      o.headers = false;
-      continue;
-    }
-    if (i + 1 >= argc) usage(("missing value after " + std::string(a)).c_str());
-    const char* v = argv[++i];
-    if (a == "--brokers") {
-      o.brokers = v;
-    } else if (a == "--messages") {
-      o.messages = number("--messages", v);
-    } else if (a == "--value-bytes") {
-      o.value_bytes = number("--value-bytes", v);
-    } else if (a == "--batch") {
-      o.batch = number("--batch", v);
-    } else if (a == "--set") {
-      const std::string_view kv = v;
-      const size_t eq = kv.find('=');
-      if (eq == std::string_view::npos || eq == 0)
-        usage("--set takes PROPERTY=VALUE");
-      o.properties.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
-    } else {
-      usage(("unknown option " + std::string(a)).c_str());
-    }
-  }
-  if (o.brokers.empty()) usage("--brokers is required");
+  sluice::app::CommandLine cl("bench_produce", print_help);
+  cl.text("--brokers", o.brokers);
+  cl.value("--messages", positive("--messages", o.messages));
+  cl.value("--value-bytes", positive("--value-bytes", o.value_bytes));
+  cl.value("--batch", positive("--batch", o.batch));
+  cl.flag("--no-headers", [&o] { o.headers = false; });
+  cl.value("--set", [&o](const std::string& kv) {
+    const size_t eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0)
+      return std::string("--set takes PROPERTY=VALUE");
+    o.properties.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+    return std::string();
+  });
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  if (cl.parse(args) == sluice::app::CommandLine::Outcome::kExit)
+    return cl.exit_code();
+  if (o.brokers.empty()) return cl.usage("--brokers is required");
   return o;
 }
 
@@ -104,7 +102,9 @@ int fail(const sluice::Error& e) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const Options o = parse(argc, argv);
+  const auto parsed = parse(argc, argv);
+  if (const int* code = std::get_if<int>(&parsed)) return *code;
+  const Options& o = std::get<Options>(parsed);
   sluice::app::keep_freed_heap(64ul << 20);
   sluice::kafka::ProducerOptions po;
   po.properties = {{"bootstrap.servers", o.brokers}, {"linger.ms", "1"}};
