@@ -15,6 +15,7 @@
 #include "binlog/event_type.h"
 #include "codec/message_encoder.h"
 #include "common/wall_clock.h"
+#include "ha/leader_lock.h"
 #include "kafka/checkpoint_reader.h"
 #include "kafka/publisher.h"
 #include "mysql/control_connection.h"
@@ -36,9 +37,19 @@ constexpr milliseconds kFirstBackoff{250};
 constexpr milliseconds kMaxBackoff{30'000};
 constexpr milliseconds kKafkaTimeout{30'000};
 constexpr milliseconds kHeartbeat{5'000};
+// Session::run's result when leadership ended: stand by again. Not an
+// exit status (those are 0, 1 and 2).
+constexpr int kSteppedDown = 3;
 
 bool retryable(const Error& e) {
   return e.code == Errc::kIo || e.code == Errc::kTimeout;
+}
+
+// Sleeps for `d`, or less when a stop is requested meanwhile.
+void pause(const RunControl& control, milliseconds d) {
+  const auto until = Clock::now() + d;
+  while (Clock::now() < until && !control.stop_requested())
+    std::this_thread::sleep_for(std::min(d, milliseconds(50)));
 }
 
 }  // namespace
@@ -46,18 +57,17 @@ bool retryable(const Error& e) {
 // Everything one run of the destination holds.
 class DestinationRunner::Session {
  public:
-  explicit Session(DestinationRunner& r)
-      : r_(r), log_(*r.log_), encoder_(value_format(r.server_)) {}
+  Session(DestinationRunner& r, ha::LeaderLock& leader)
+      : r_(r),
+        log_(*r.log_),
+        leader_(leader),
+        encoder_(value_format(r.server_)) {}
 
   int run();
 
  private:
   [[nodiscard]] bool stopping() const { return r_.control_.stop_requested(); }
-  void sleep(milliseconds d) const {
-    const auto until = Clock::now() + d;
-    while (Clock::now() < until && !stopping())
-      std::this_thread::sleep_for(milliseconds(50));
-  }
+  void sleep(milliseconds d) const { pause(r_.control_, d); }
   // Runs `attempt` until it succeeds, fails for good or a stop arrives.
   template <class T, class Attempt>
   Result<T> with_retries(const char* what, Attempt attempt);
@@ -70,14 +80,27 @@ class DestinationRunner::Session {
   int stream();
   int finish();
   [[nodiscard]] int kafka_failed(const Error& e);
+  // Gives up the open batch and everything queued: kSteppedDown.
+  [[nodiscard]] int step_down(const std::string& why);
+  [[nodiscard]] bool lost_leadership() const {
+    return !leader_.leading() && !stopping();
+  }
   int fail(const std::string& message, int code) {
     log_.error("{}", message);
     return code;
+  }
+  // A step that failed for good: 0 after a stop request, standing by
+  // when leadership ended meanwhile, else `code`.
+  int gave_up(const Error& e, int code) {
+    if (e.code == Errc::kCancelled) return 0;
+    if (e.code == Errc::kNotLeader) return step_down(e.message);
+    return fail(e.message, code);
   }
   void report_progress();
 
   DestinationRunner& r_;
   spdlog::logger& log_;
+  ha::LeaderLock& leader_;
   std::optional<mysql::ControlConnection> ctl_;
   mysql::ServerInfo info_;
   uint32_t server_id_ = 0;
@@ -108,6 +131,8 @@ Result<T> DestinationRunner::Session::with_retries(const char* what,
     auto r = attempt();
     if (r || !retryable(r.error())) return r;
     if (stopping()) return make_error(Errc::kCancelled, "stopped");
+    if (lost_leadership())
+      return make_error(Errc::kNotLeader, leader_.lost_reason());
     log_.warn("{}: {}; retrying in {:.2f} s", what, r.error().message,
               static_cast<double>(backoff.count()) / 1000.0);
     sleep(backoff);
@@ -138,6 +163,8 @@ DestinationRunner::Session::connect_kafka() {
   kafka::PublisherOptions o =
       publisher_options(r_.server_, r_.instance_.destination);
   o.producer.interrupt = r_.control_.out_of_time;
+  o.leading = [this] { return leader_.leading(); };
+  o.confirm_leading = [this] { return leader_.confirm(); };
   o.producer.log = [this](int level, std::string_view line) {
     if (level <= 3) {
       log_.error("{}", line);
@@ -224,7 +251,19 @@ int DestinationRunner::Session::finish() {
   return 0;
 }
 
+int DestinationRunner::Session::step_down(const std::string& why) {
+  log_.warn(
+      "stepping down: {}; giving up the open Kafka batch, standing by "
+      "(the next leader resumes from the last committed checkpoint)",
+      why);
+  if (publisher_) (void)publisher_->abandon_batch();
+  if (handler_) handler_->set_publisher(nullptr);
+  publisher_.reset();  // drops whatever is still queued
+  return kSteppedDown;
+}
+
 int DestinationRunner::Session::kafka_failed(const Error& e) {
+  if (e.code == Errc::kNotLeader) return step_down(e.message);
   if (e.code == Errc::kCancelled || stopping()) return finish();
   if (!retryable(e)) {
     log_.error("{}", e.message);
@@ -242,18 +281,14 @@ int DestinationRunner::Session::kafka_failed(const Error& e) {
   auto p = with_retries<std::unique_ptr<kafka::Publisher>>(
       "connecting to Kafka", [this] { return connect_kafka(); });
   if (!p) {
-    if (p.error().code == Errc::kCancelled) return 0;
-    log_.error("{}", p.error().message);
-    return 2;
+    return gave_up(p.error(), 2);
   }
   publisher_ = std::move(*p);
   handler_->set_publisher(publisher_.get());
   auto s = with_retries<void>("reading the checkpoint",
                               [this] { return restart_at_checkpoint(); });
   if (!s) {
-    if (s.error().code == Errc::kCancelled) return 0;
-    log_.error("{}", s.error().message);
-    return 2;
+    return gave_up(s.error(), 2);
   }
   return -1;  // go on
 }
@@ -269,8 +304,7 @@ int DestinationRunner::Session::run() {
   if (auto s = with_retries<void>("connecting to MySQL",
                                   [this] { return connect_control(); });
       !s) {
-    if (s.error().code == Errc::kCancelled) return 0;
-    return fail(s.error().message, 1);
+    return gave_up(s.error(), 1);
   }
   auto info = ctl_->server_info();
   if (!info) return fail(info.error().message, 1);
@@ -303,8 +337,7 @@ int DestinationRunner::Session::run() {
   auto p = with_retries<std::unique_ptr<kafka::Publisher>>(
       "connecting to Kafka", [this] { return connect_kafka(); });
   if (!p) {
-    if (p.error().code == Errc::kCancelled) return 0;
-    return fail(p.error().message, 1);
+    return gave_up(p.error(), 1);
   }
   publisher_ = std::move(*p);
   handler_->set_publisher(publisher_.get());
@@ -315,8 +348,7 @@ int DestinationRunner::Session::run() {
   if (auto s = with_retries<void>("reading the checkpoint",
                                   [this] { return restart_at_checkpoint(); });
       !s) {
-    if (s.error().code == Errc::kCancelled) return 0;
-    return fail(s.error().message, 1);
+    return gave_up(s.error(), 1);
   }
   return stream();
 }
@@ -328,7 +360,9 @@ int DestinationRunner::Session::stream() {
   ropts.connection.port = in.master_port;
   ropts.connection.user = in.user;
   ropts.connection.password = in.password;
-  ropts.connection.interrupt = [this] { return stopping(); };
+  ropts.connection.interrupt = [this] {
+    return stopping() || !leader_.leading();
+  };
   ropts.connection.connect_timeout = milliseconds(5'000);
   ropts.connection.io_timeout = 3 * kHeartbeat;
   ropts.server_id = server_id_;
@@ -338,9 +372,11 @@ int DestinationRunner::Session::stream() {
   bool reconnecting = false;
   for (;;) {
     if (stopping()) return finish();
+    if (lost_leadership()) return step_down(leader_.lost_reason());
     auto opened = mysql::ReplicaStream::open(ropts, tracker_->resume_point());
     if (!opened) {
       const Error& e = opened.error();
+      if (lost_leadership()) return step_down(leader_.lost_reason());
       if (e.code == Errc::kCancelled) return finish();
       if (!retryable(e)) return fail(e.message, 2);
       log_.warn("{}; retrying in {:.2f} s", e.message,
@@ -357,13 +393,14 @@ int DestinationRunner::Session::stream() {
               server_id_, stream.tls_active() ? ", TLS" : "");
     tracker_->reconnected();
     reconnecting = true;
-    stream.set_interrupt([this] { return stopping(); });
+    stream.set_interrupt([this] { return stopping() || !leader_.leading(); });
     const uint64_t transactions_at_open = tracker_->transactions();
     bool redo = false;
     while (!redo) {
       auto ev = stream.next_event();
       if (!ev) {
         const Error& e = ev.error();
+        if (lost_leadership()) return step_down(leader_.lost_reason());
         if (e.code == Errc::kCancelled) return finish();
         if (!retryable(e)) return fail(e.message, 2);
         log_.warn("{}; reconnecting", e.message);
@@ -442,9 +479,50 @@ DestinationRunner::DestinationRunner(const config::ServerConfig& server,
 
 DestinationRunner::~DestinationRunner() = default;
 
+std::optional<int> DestinationRunner::stand_by(ha::LeaderLock& lock) {
+  milliseconds backoff = kFirstBackoff;
+  uint64_t announced_holder = 0;
+  for (;;) {
+    if (control_.stop_requested()) return 0;
+    auto got = lock.try_acquire();
+    if (!got) {
+      if (!retryable(got.error())) {
+        log_->error("cannot take the leader lock {}: {}", lock.name(),
+                    got.error().message);
+        return 1;
+      }
+      log_->warn("taking the leader lock {}: {}; retrying in {:.2f} s",
+                 lock.name(), got.error().message,
+                 static_cast<double>(backoff.count()) / 1000.0);
+      pause(control_, backoff);
+      backoff = std::min(backoff * 2, kMaxBackoff);
+      continue;
+    }
+    if (*got) {
+      log_->info("leading: holds the lock {} on {}:{}", lock.name(),
+                 instance_.master_host, instance_.master_port);
+      return std::nullopt;
+    }
+    backoff = kFirstBackoff;
+    if (lock.holder() != 0 && lock.holder() != announced_holder) {
+      log_->info(
+          "standing by: another sluice leads this destination (it holds {} "
+          "on MySQL connection {}); trying every {} ms",
+          lock.name(), lock.holder(), server_.ha_poll.count());
+      announced_holder = lock.holder();
+    }
+    pause(control_, server_.ha_poll);
+  }
+}
+
 int DestinationRunner::run() {
-  Session session(*this);
-  return session.run();
+  ha::LeaderLock lock(leader_lock_options(server_, instance_));
+  for (;;) {
+    if (const std::optional<int> code = stand_by(lock)) return *code;
+    const int code = Session(*this, lock).run();
+    lock.release();
+    if (code != kSteppedDown) return code;
+  }
 }
 
 }  // namespace sluice::app

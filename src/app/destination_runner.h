@@ -6,18 +6,28 @@
 // batch is full, reconnects to MySQL with backoff, and after a Kafka
 // failure gives up the open batch and redoes everything after the last
 // committed checkpoint. Fatal problems stop it with an explanation.
+//
+// Only the holder of the destination's leader lock (ha::LeaderLock,
+// DESIGN §5) publishes; other nodes stand by and poll. A leader that loses
+// the lock, or cannot confirm it, aborts its open Kafka batch, drops what
+// is queued and stands by again.
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "config/canal_config.h"
 
 namespace spdlog {
 class logger;
+}
+
+namespace sluice::ha {
+class LeaderLock;
 }
 
 namespace sluice::app {
@@ -44,6 +54,9 @@ class DestinationRunner {
 
  private:
   class Session;
+  // Polls the lock until this node holds it (nullopt), or returns the exit
+  // status: 0 after a stop request, 1 when the lock cannot be asked for.
+  std::optional<int> stand_by(ha::LeaderLock& lock);
   const config::ServerConfig& server_;
   const config::InstanceConfig& instance_;
   RunControl control_;

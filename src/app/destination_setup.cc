@@ -66,6 +66,17 @@ kafka::PublisherOptions publisher_options(const config::ServerConfig& server,
   return o;
 }
 
+ha::LeaderLockOptions leader_lock_options(const config::ServerConfig& server,
+                                          const config::InstanceConfig& in) {
+  ha::LeaderLockOptions o;
+  o.server = {in.master_host, in.master_port};
+  o.connection.user = in.user;
+  o.connection.password = in.password;
+  o.destination = in.destination;
+  o.lock_timeout = server.ha_lock_timeout;
+  return o;
+}
+
 Status check_topic_partitions(kafka::Producer& producer,
                               const config::InstanceConfig& in,
                               std::chrono::milliseconds timeout) {

@@ -13,6 +13,7 @@
 #include "codec/message_encoder.h"
 #include "common/error.h"
 #include "config/canal_config.h"
+#include "ha/leader_lock.h"
 #include "kafka/checkpoint.h"
 #include "kafka/publisher.h"
 #include "mysql/control_connection.h"
@@ -41,6 +42,10 @@ struct DestinationRules {
     const config::ServerConfig& server);
 
 // The publisher's options for a destination (without interrupt and log).
+// The leader lock of destination `in` on its source server (DESIGN §5).
+[[nodiscard]] ha::LeaderLockOptions leader_lock_options(
+    const config::ServerConfig& server, const config::InstanceConfig& in);
+
 [[nodiscard]] kafka::PublisherOptions publisher_options(
     const config::ServerConfig& server, const std::string& destination);
 

@@ -24,6 +24,8 @@ const char* errc_name(Errc code) {
       return "timed out";
     case Errc::kCancelled:
       return "cancelled";
+    case Errc::kNotLeader:
+      return "not the leader";
   }
   return "unknown";
 }

@@ -20,6 +20,8 @@ enum class Errc {
                  // position; retrying the same request cannot succeed
   kTimeout,      // a peer did not answer within its deadline (retryable)
   kCancelled,    // the operator asked sluice to stop (SIGTERM/SIGINT)
+  kNotLeader,    // this node no longer holds its destination's leader lock:
+                 // stop publishing and stand by (DESIGN §5)
 };
 
 struct Error {

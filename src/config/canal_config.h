@@ -83,6 +83,9 @@ struct ServerConfig {
   uint64_t batch_rows = 50'000;
   uint64_t batch_bytes = 32ull << 20;
   std::chrono::milliseconds ha_poll{500};  // sluice.ha.poll.ms
+  // sluice.ha.lock.timeout.s: how long after its holder falls silent the
+  // server frees the leader lock (the lock session's wait_timeout).
+  std::chrono::seconds ha_lock_timeout{5};
   std::string timezone;                    // sluice.timezone; "" = host's
 
   [[nodiscard]] const KafkaProperty* kafka_property(

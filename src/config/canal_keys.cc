@@ -36,6 +36,7 @@ constexpr std::array kReadKeys{
     ReadKey{"sluice.batch.rows", kServer},
     ReadKey{"sluice.batch.bytes", kServer},
     ReadKey{"sluice.ha.poll.ms", kServer},
+    ReadKey{"sluice.ha.lock.timeout.s", kServer},
     ReadKey{"sluice.timezone", kServer},
     ReadKey{"kafka.", kServer},
     ReadKey{"canal.mq.properties.", kServer},

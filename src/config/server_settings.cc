@@ -17,6 +17,10 @@ constexpr uint64_t kMinBatchBytes = 1024;
 constexpr uint64_t kMaxBatchBytes = 4ull << 30;
 constexpr uint64_t kMinHaPollMs = 10;
 constexpr uint64_t kMaxHaPollMs = 60'000;
+// wait_timeout is whole seconds; below 2 a busy leader's pings would race
+// it.
+constexpr uint64_t kMinHaLockTimeoutS = 2;
+constexpr uint64_t kMaxHaLockTimeoutS = 3'600;
 
 // "(found: a, b)" naming the directories beside canal.properties that hold
 // an instance.properties, or "".
@@ -173,6 +177,10 @@ void read_server_settings(SettingsReader& file, ServerConfig& out) {
   if (auto ms = file.unsigned_integer("sluice.ha.poll.ms", kMinHaPollMs,
                                       kMaxHaPollMs)) {
     out.ha_poll = std::chrono::milliseconds(static_cast<int64_t>(ms->value));
+  }
+  if (auto s = file.unsigned_integer("sluice.ha.lock.timeout.s",
+                                     kMinHaLockTimeoutS, kMaxHaLockTimeoutS)) {
+    out.ha_lock_timeout = std::chrono::seconds(static_cast<int64_t>(s->value));
   }
   if (auto tz = file.text("sluice.timezone")) out.timezone = tz->value;
 }

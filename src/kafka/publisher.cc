@@ -23,6 +23,11 @@ Result<std::unique_ptr<Publisher>> Publisher::create(PublisherOptions options,
 }
 
 Status Publisher::publish(const OutgoingMessage& m, std::string_view where) {
+  if (options_.leading && !options_.leading()) {
+    return make_error(Errc::kNotLeader,
+                      "the leader lock's lease ran out before " +
+                          std::string(where) + " was published");
+  }
   if (!open_) {
     SLUICE_RETURN_IF_ERROR(producer_->begin());
     open_ = true;
@@ -82,10 +87,16 @@ Status Publisher::close_batch(const Checkpoint& at, bool force) {
     return producer_->poll();
   }
   SLUICE_RETURN_IF_ERROR(producer_->wait_delivered(options_.delivery_timeout));
+  if (options_.confirm_leading)
+    SLUICE_RETURN_IF_ERROR(options_.confirm_leading());
   SLUICE_RETURN_IF_ERROR(write_checkpoint(at));
   if (transactional) {
     SLUICE_RETURN_IF_ERROR(
         producer_->wait_delivered(options_.delivery_timeout));
+    if (options_.leading && !options_.leading()) {
+      return make_error(Errc::kNotLeader,
+                        "the leader lock's lease ran out before the commit");
+    }
     SLUICE_RETURN_IF_ERROR(producer_->commit(options_.delivery_timeout));
   } else if (force) {
     SLUICE_RETURN_IF_ERROR(

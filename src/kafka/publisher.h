@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -36,6 +37,12 @@ struct PublisherOptions {
   // Both modes: a checkpoint-only record this often while the filter
   // passes nothing, so the position follows an idle table's server.
   std::chrono::milliseconds idle_checkpoint_every{1'000};
+  // Leadership (DESIGN §5); unset = this node always leads. `leading` is
+  // asked before every message and must be cheap; `confirm_leading` asks
+  // the lock's server before every checkpoint, so before every commit.
+  // When either says no, nothing more is produced: kNotLeader.
+  std::function<bool()> leading;
+  std::function<Status()> confirm_leading;
 };
 
 class Publisher {

@@ -141,6 +141,7 @@ TEST_CASE("defaults", "[canal_config]") {
   CHECK(s.batch_rows == 50'000);
   CHECK(s.batch_bytes == 32u << 20);
   CHECK(s.ha_poll == std::chrono::milliseconds(500));
+  CHECK(s.ha_lock_timeout == std::chrono::seconds(5));
   CHECK(s.timezone.empty());
 
   REQUIRE(c.instances.size() == 1);
@@ -181,7 +182,8 @@ TEST_CASE("server settings", "[canal_config]") {
              "sluice.batch.rows = 100\n"                         // 9
              "sluice.batch.bytes = 1048576\n"                    // 10
              "sluice.ha.poll.ms = 250\n"                         // 11
-             "sluice.timezone = +08:00\n");                      // 12
+             "sluice.timezone = +08:00\n"                        // 12
+             "sluice.ha.lock.timeout.s = 12\n");                 // 13
   const CanalConfig c = conf.load();
   INFO(describe(c));
   CHECK(c.problems.empty());
@@ -199,6 +201,7 @@ TEST_CASE("server settings", "[canal_config]") {
   CHECK(s.batch_bytes == 1048576);
   CHECK(s.ha_poll == std::chrono::milliseconds(250));
   CHECK(s.timezone == "+08:00");
+  CHECK(s.ha_lock_timeout == std::chrono::seconds(12));
 }
 
 TEST_CASE("sluice.mq.format overrides canal.mq.flatMessage", "[canal_config]") {
@@ -247,7 +250,8 @@ TEST_CASE("numbers out of range name the accepted range", "[canal_config]") {
              "sluice.batch.rows = many\n"         // 3
              "sluice.ha.poll.ms = 0\n"            // 4
              "kafka.linger.ms = 1000000\n"        // 5
-             "canal.mq.bufferMemory = -1\n");     // 6
+             "canal.mq.bufferMemory = -1\n"       // 6
+             "sluice.ha.lock.timeout.s = 1\n");   // 7
   const CanalConfig c = conf.load();
   const std::string file = conf.path("canal.properties");
   CHECK(problem_at(c, file + ":2: canal.metrics.pull.port").message ==
@@ -259,6 +263,8 @@ TEST_CASE("numbers out of range name the accepted range", "[canal_config]") {
   CHECK(problem_at(c, file + ":5: kafka.linger.ms").message ==
         "expected a whole number from 0 to 900000, got `1000000`");
   CHECK(is_error(problem_at(c, file + ":6: canal.mq.bufferMemory")));
+  CHECK(problem_at(c, file + ":7: sluice.ha.lock.timeout.s").message ==
+        "expected a whole number from 2 to 3600, got `1`");
   CHECK(c.server.metrics_port == 11112);
   CHECK(c.server.kafka_property("linger.ms") == nullptr);
   CHECK(c.server.queue_kbytes == 65536);
