@@ -18,6 +18,7 @@
 #include "ha/leader_lock.h"
 #include "kafka/checkpoint_reader.h"
 #include "kafka/publisher.h"
+#include "metrics/destination_stats.h"
 #include "mysql/control_connection.h"
 #include "mysql/replica_stream.h"
 #include "pipeline/field_filter.h"
@@ -79,6 +80,9 @@ class DestinationRunner::Session {
   kafka::Checkpoint checkpoint_now() const;
   int stream();
   int finish();
+  // Ends the open batch at the current position (see
+  // Publisher::close_batch) and counts what it committed.
+  [[nodiscard]] Status close_batch(bool force = false);
   [[nodiscard]] int kafka_failed(const Error& e);
   // Gives up the open batch and everything queued: kSteppedDown.
   [[nodiscard]] int step_down(const std::string& why);
@@ -121,6 +125,8 @@ class DestinationRunner::Session {
   Clock::time_point last_report_ = Clock::now();
   uint64_t rows_at_report_ = 0;
   uint64_t rows_at_release_ = 0;  // rows_published() at the last heap release
+  // tracker_->transactions() when stats last counted them.
+  uint64_t transactions_counted_ = 0;
 };
 
 template <class T, class Attempt>
@@ -194,6 +200,7 @@ Status DestinationRunner::Session::restart_at_checkpoint() {
       pipeline::ResumeTracker t,
       pipeline::ResumeTracker::create(*handler_, start, info_.mariadb()));
   tracker_.emplace(std::move(t));
+  transactions_counted_ = 0;
   if (cp) tracker_->resume_after(cp->rows_in_txn, cp->txn_gtid);
   decoder_.forget_tables();
   return {};
@@ -235,7 +242,7 @@ void DestinationRunner::Session::report_progress() {
 int DestinationRunner::Session::finish() {
   if (publisher_ && tracker_) {
     const kafka::Checkpoint at = checkpoint_now();
-    if (auto s = publisher_->close_batch(at, true); !s) {
+    if (auto s = close_batch(true); !s) {
       log_.warn(
           "stopping without the last batch: {}; the next start "
           "resumes from the last committed checkpoint",
@@ -251,7 +258,28 @@ int DestinationRunner::Session::finish() {
   return 0;
 }
 
+Status DestinationRunner::Session::close_batch(bool force) {
+  const uint64_t rows = publisher_->rows_in_batch();
+  const uint64_t batches = publisher_->batches_committed();
+  const auto t0 = Clock::now();
+  const kafka::Checkpoint at = checkpoint_now();
+  Status s = publisher_->close_batch(at, force);
+  metrics::DestinationStats& st = r_.stats_;
+  if (s && publisher_->batches_committed() != batches) {
+    st.batch_committed(
+        rows, std::chrono::duration<double>(Clock::now() - t0).count());
+    st.set_position(at.file, at.pos);
+    st.transactions.fetch_add(tracker_->transactions() - transactions_counted_,
+                              std::memory_order_relaxed);
+    transactions_counted_ = tracker_->transactions();
+  }
+  st.kafka_queued.store(publisher_->producer().in_flight(),
+                        std::memory_order_relaxed);
+  return s;
+}
+
 int DestinationRunner::Session::step_down(const std::string& why) {
+  r_.stats_.step_downs.fetch_add(1, std::memory_order_relaxed);
   log_.warn(
       "stepping down: {}; giving up the open Kafka batch, standing by "
       "(the next leader resumes from the last committed checkpoint)",
@@ -333,6 +361,7 @@ int DestinationRunner::Session::run() {
                                                   info_.mariadb());
   handler_ = std::make_unique<PublishHandler>(decoder_, *resolver_, *router_,
                                               encoder_, pos_);
+  handler_->set_stats(&r_.stats_);
 
   auto p = with_retries<std::unique_ptr<kafka::Publisher>>(
       "connecting to Kafka", [this] { return connect_kafka(); });
@@ -392,7 +421,10 @@ int DestinationRunner::Session::stream() {
               info_.mariadb() ? "MariaDB" : "MySQL", stream.server_version(),
               server_id_, stream.tls_active() ? ", TLS" : "");
     tracker_->reconnected();
+    if (reconnecting)
+      r_.stats_.reconnects.fetch_add(1, std::memory_order_relaxed);
     reconnecting = true;
+    r_.stats_.publishing = true;
     stream.set_interrupt([this] { return stopping() || !leader_.leading(); });
     const uint64_t transactions_at_open = tracker_->transactions();
     bool redo = false;
@@ -409,8 +441,10 @@ int DestinationRunner::Session::stream() {
       // A heartbeat: the server is idle, so the open batch ends here even
       // when the last event arrived with more packets behind it.
       if (ev->heartbeat) {
+        r_.stats_.last_event_ms.store(wall_clock_ms(),
+                                      std::memory_order_relaxed);
         if (!tracker_->in_transaction()) {
-          if (auto s = publisher_->close_batch(checkpoint_now()); !s) {
+          if (auto s = close_batch(); !s) {
             const int code = kafka_failed(s.error());
             if (code >= 0) return code;
             redo = true;
@@ -429,6 +463,17 @@ int DestinationRunner::Session::stream() {
       pos_.file = stream.file();
       pos_.end = end_pos;
       pos_.offset = end_pos - std::min<uint64_t>(end_pos, ev->data.size());
+      r_.stats_.binlog_bytes.fetch_add(ev->data.size(),
+                                       std::memory_order_relaxed);
+      // The stream's ROTATE and FORMAT_DESCRIPTION carry the file's age,
+      // not a change's.
+      const auto type = static_cast<binlog::EventType>(ev->header.type);
+      if (ev->header.timestamp != 0 && type != binlog::EventType::kRotate &&
+          type != binlog::EventType::kFormatDescription) {
+        r_.stats_.last_event_ms.store(
+            static_cast<int64_t>(ev->header.timestamp) * 1000,
+            std::memory_order_relaxed);
+      }
       if (auto s = decoder_.decode(ev->data, *tracker_); !s) {
         if (handler_->take_publish_failure()) {
           const int code = kafka_failed(s.error());
@@ -449,7 +494,7 @@ int DestinationRunner::Session::stream() {
         backoff = kFirstBackoff;
       const bool boundary = !tracker_->in_transaction();
       if ((boundary && !stream.data_buffered()) || publisher_->batch_full()) {
-        if (auto s = publisher_->close_batch(checkpoint_now()); !s) {
+        if (auto s = close_batch(); !s) {
           const int code = kafka_failed(s.error());
           if (code >= 0) return code;
           redo = true;
@@ -470,8 +515,12 @@ int DestinationRunner::Session::stream() {
 
 DestinationRunner::DestinationRunner(const config::ServerConfig& server,
                                      const config::InstanceConfig& instance,
-                                     RunControl control)
-    : server_(server), instance_(instance), control_(std::move(control)) {
+                                     RunControl control,
+                                     metrics::DestinationStats& stats)
+    : server_(server),
+      instance_(instance),
+      control_(std::move(control)),
+      stats_(stats) {
   log_ = std::make_shared<spdlog::logger>(
       instance.destination, std::make_shared<spdlog::sinks::stderr_sink_mt>());
   log_->set_pattern("%Y-%m-%d %H:%M:%S.%e %l [%n] %v");
@@ -499,6 +548,8 @@ std::optional<int> DestinationRunner::stand_by(ha::LeaderLock& lock) {
       continue;
     }
     if (*got) {
+      stats_.elections.fetch_add(1, std::memory_order_relaxed);
+      stats_.leading = true;
       log_->info("leading: holds the lock {} on {}:{}", lock.name(),
                  instance_.master_host, instance_.master_port);
       return std::nullopt;
@@ -520,6 +571,8 @@ int DestinationRunner::run() {
   for (;;) {
     if (const std::optional<int> code = stand_by(lock)) return *code;
     const int code = Session(*this, lock).run();
+    stats_.publishing = false;
+    stats_.leading = false;
     lock.release();
     if (code != kSteppedDown) return code;
   }

@@ -30,6 +30,10 @@ namespace sluice::ha {
 class LeaderLock;
 }
 
+namespace sluice::metrics {
+class DestinationStats;
+}
+
 namespace sluice::app {
 
 struct RunControl {
@@ -43,8 +47,10 @@ struct RunControl {
 
 class DestinationRunner {
  public:
+  // `stats` receives what the destination does (DESIGN §7).
   DestinationRunner(const config::ServerConfig& server,
-                    const config::InstanceConfig& instance, RunControl control);
+                    const config::InstanceConfig& instance, RunControl control,
+                    metrics::DestinationStats& stats);
   ~DestinationRunner();
 
   // Runs until stopped. Exit status: 0 stopped on request, 1 a problem
@@ -60,6 +66,7 @@ class DestinationRunner {
   const config::ServerConfig& server_;
   const config::InstanceConfig& instance_;
   RunControl control_;
+  metrics::DestinationStats& stats_;
   std::shared_ptr<spdlog::logger> log_;
 };
 

@@ -98,8 +98,23 @@ Status PublishHandler::on_row(const binlog::RowEvent& row) {
   if (auto s = encoder_.append_row(row, env_, value_); !s) {
     return tl::unexpected(with_context(s.error(), where_));
   }
-  return publish(route.topic, route.partition, route.has_key, route.key,
-                 where_);
+  SLUICE_RETURN_IF_ERROR(
+      publish(route.topic, route.partition, route.has_key, route.key, where_));
+  if (stats_ != nullptr) count(row);
+  return {};
+}
+
+void PublishHandler::count(const binlog::RowEvent& row) {
+  if (table_rows_ == nullptr ||
+      table_rows_generation_ != row.table->generation) {
+    table_rows_ = &stats_->table(row.table->schema, row.table->table);
+    table_rows_generation_ = row.table->generation;
+  }
+  std::atomic<uint64_t>& n =
+      row.kind == binlog::RowsKind::kInsert   ? table_rows_->inserts
+      : row.kind == binlog::RowsKind::kUpdate ? table_rows_->updates
+                                              : table_rows_->deletes;
+  n.fetch_add(1, std::memory_order_relaxed);
 }
 
 Status PublishHandler::on_query(const binlog::EventHeader& header,
@@ -121,7 +136,11 @@ Status PublishHandler::on_query(const binlog::EventHeader& header,
                             st.type, env_, value_);
   const pipeline::Route route = router_.route_statement(st.schema, st.table);
   ++statements_;
-  return publish(route.topic, 0, false, {}, position_ + " (DDL)");
+  SLUICE_RETURN_IF_ERROR(
+      publish(route.topic, 0, false, {}, position_ + " (DDL)"));
+  if (stats_ != nullptr)
+    stats_->statements.fetch_add(1, std::memory_order_relaxed);
+  return {};
 }
 
 }  // namespace sluice::app

@@ -16,6 +16,7 @@
 #include "codec/charset.h"
 #include "codec/message_encoder.h"
 #include "kafka/publisher.h"
+#include "metrics/destination_stats.h"
 #include "mysql/binlog_file_decoder.h"
 #include "pipeline/row_router.h"
 #include "pipeline/table_resolver.h"
@@ -32,6 +33,8 @@ class PublishHandler final : public binlog::EventHandler {
 
   // Where messages go; must be set before events are decoded.
   void set_publisher(kafka::Publisher* publisher) { publisher_ = publisher; }
+  // Where rows and statements are counted (none when unset).
+  void set_stats(metrics::DestinationStats* stats) { stats_ = stats; }
 
   Status on_table_map(binlog::TableMap& map) override;
   Status on_gtid(const binlog::EventHeader& header,
@@ -53,6 +56,8 @@ class PublishHandler final : public binlog::EventHandler {
   void next_position();
   // Appends ':' and `v` to position_.
   void append_number(uint64_t v);
+  // Counts a published row for its table and kind.
+  void count(const binlog::RowEvent& row);
   [[nodiscard]] Status publish(std::string_view topic, int32_t partition,
                                bool has_key, std::string_view key,
                                std::string_view where);
@@ -63,6 +68,10 @@ class PublishHandler final : public binlog::EventHandler {
   codec::MessageEncoder& encoder_;
   const mysql::FilePosition& pos_;
   kafka::Publisher* publisher_ = nullptr;
+  metrics::DestinationStats* stats_ = nullptr;
+  // The counters of the table of the last row, and its definition.
+  metrics::TableRows* table_rows_ = nullptr;
+  uint64_t table_rows_generation_ = 0;
   codec::Utf8Converter utf8_;  // statement text, from the client's charset
   // The open transaction's GTID ("" without one) and its logical clock.
   struct CurrentGtid {

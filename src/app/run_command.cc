@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -11,7 +12,11 @@
 #include "app/destination_runner.h"
 #include "app/heap_tuning.h"
 #include "app/stop_signal.h"
+#include "common/wall_clock.h"
 #include "config/canal_config.h"
+#include "metrics/collector.h"
+#include "metrics/destination_stats.h"
+#include "metrics/http_endpoint.h"
 
 namespace sluice::app {
 namespace {
@@ -40,6 +45,9 @@ void print_help() {
       "  --destination NAME  run only this destination\n"
       "  --progress SECONDS  log rows/s, position and lag this often\n"
       "                      (default 10; 0 = never)\n"
+      "  --metrics-port PORT serve /metrics, /healthz and /ready on PORT\n"
+      "                      instead of canal.metrics.pull.port (0: any\n"
+      "                      free port, logged at start)\n"
       "  --help              this text\n"
       "\n"
       "The MySQL password is canal.instance.dbPassword, else the\n"
@@ -47,7 +55,12 @@ void print_help() {
       "Each destination resumes from its checkpoint in the topic\n"
       "sluice.meta.topic (default __sluice_positions), else from\n"
       "canal.instance.master.journal.name/position (or .gtid), else from the\n"
-      "server's current position. `sluice check --conf DIR` lists every\n"
+      "server's current position.\n"
+      "\n"
+      "Every node running a destination tries the MySQL lock\n"
+      "GET_LOCK('sluice.<destination>') on its source server; the holder\n"
+      "publishes and the others stand by (sluice.ha.poll.ms,\n"
+      "sluice.ha.lock.timeout.s). `sluice check --conf DIR` lists every\n"
       "problem with the files and the servers before you start.\n"
       "\n"
       "Exit status: 0 stopped on request, 1 bad configuration or a server\n"
@@ -61,6 +74,7 @@ int run_run(std::span<const std::string> args) {
   std::string conf = "conf";
   std::string only;
   double progress_s = 10;
+  std::optional<uint16_t> metrics_port;
   CommandLine cli("sluice run", print_help);
   cli.text("--conf", conf);
   cli.text("--destination", only);
@@ -70,6 +84,14 @@ int run_run(std::span<const std::string> args) {
     return *end == '\0' && progress_s >= 0 && progress_s <= 86400
                ? std::string()
                : std::string("--progress wants seconds from 0 to 86400");
+  });
+  cli.value("--metrics-port", [&](const std::string& v) {
+    char* end = nullptr;
+    const unsigned long port = std::strtoul(v.c_str(), &end, 10);
+    if (v.empty() || *end != '\0' || port > 65535)
+      return std::string("--metrics-port wants a port from 0 to 65535");
+    metrics_port = static_cast<uint16_t>(port);
+    return std::string();
   });
   if (cli.parse(args) == CommandLine::Outcome::kExit) return cli.exit_code();
   auto config = config::load_canal_config(conf, only);
@@ -110,11 +132,32 @@ int run_run(std::span<const std::string> args) {
   control.progress_every =
       std::chrono::milliseconds(static_cast<int64_t>(progress_s * 1000));
 
+  auto collector = std::make_shared<metrics::Collector>(&wall_clock_ms);
+  std::vector<std::shared_ptr<metrics::DestinationStats>> stats;
   std::vector<std::unique_ptr<DestinationRunner>> runners;
   for (const config::InstanceConfig& in : config->instances) {
-    runners.push_back(
-        std::make_unique<DestinationRunner>(config->server, in, control));
+    stats.push_back(
+        std::make_shared<metrics::DestinationStats>(in.destination));
+    collector->add(stats.back());
+    runners.push_back(std::make_unique<DestinationRunner>(
+        config->server, in, control, *stats.back()));
   }
+  auto endpoint = metrics::HttpEndpoint::start(
+      config->server.metrics_host,
+      metrics_port.value_or(config->server.metrics_port), collector);
+  if (!endpoint) {
+    std::fprintf(stderr, "sluice run: %s\n", endpoint.error().message.c_str());
+    return 1;
+  }
+  const std::string& host = config->server.metrics_host;
+  const std::string shown = host.empty() ? "0.0.0.0"
+                            : host.find(':') != std::string::npos
+                                ? "[" + host + "]"
+                                : host;
+  std::fprintf(stderr,
+               "sluice run: metrics on http://%s:%u/metrics (also /healthz, "
+               "/ready)\n",
+               shown.c_str(), static_cast<unsigned>((*endpoint)->port()));
   std::vector<int> codes(runners.size(), 0);
   std::vector<std::thread> threads;
   for (size_t i = 0; i < runners.size(); ++i) {

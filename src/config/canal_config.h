@@ -64,6 +64,7 @@ struct ServerConfig {
   Origin destinations_origin;
   std::string server_mode = "kafka";  // canal.serverMode
   uint16_t metrics_port = 11112;      // canal.metrics.pull.port
+  std::string metrics_host;  // sluice.metrics.host; "" = every interface
   // Producer properties in librdkafka names (bootstrap.servers, acks,
   // compression.type, linger.ms, batch.size, message.max.bytes, sasl.*,
   // security.protocol, ...). bootstrap.servers is always present (canal's

@@ -38,6 +38,7 @@ constexpr std::array kReadKeys{
     ReadKey{"sluice.ha.poll.ms", kServer},
     ReadKey{"sluice.ha.lock.timeout.s", kServer},
     ReadKey{"sluice.timezone", kServer},
+    ReadKey{"sluice.metrics.host", kServer},
     ReadKey{"kafka.", kServer},
     ReadKey{"canal.mq.properties.", kServer},
     ReadKey{"canal.mq.kafka.kerberos.", kServer},

@@ -183,6 +183,8 @@ void read_server_settings(SettingsReader& file, ServerConfig& out) {
     out.ha_lock_timeout = std::chrono::seconds(static_cast<int64_t>(s->value));
   }
   if (auto tz = file.text("sluice.timezone")) out.timezone = tz->value;
+  if (auto host = file.text("sluice.metrics.host"))
+    out.metrics_host = host->value;
 }
 
 }  // namespace sluice::config

@@ -376,7 +376,7 @@ TEST_CASE("check online against MariaDB and the mock Kafka cluster",
     INFO(run.out << run.err);
     CHECK(run.code == 1);
     CHECK(contains(run.out,
-                   "canal.properties:22: kafka.bootstrap.servers: cannot "
+                   "canal.properties:25: kafka.bootstrap.servers: cannot "
                    "reach Kafka: tried the bootstrap servers " +
                        bootstrap));
     CHECK(contains(run.out, "sluice check: 1 error, 0 warnings;"));

@@ -82,8 +82,9 @@ TEST_CASE("ha: the standby takes over from a killed and a frozen leader",
   done = true;
   load.join();
   REQUIRE(env.wait_caught_up(120s));
-  CHECK(exit_code(first->stop(10s)) == 0);
+  // The standby first, or it would take over from the stopping leader.
   CHECK(exit_code(second->stop(10s)) == 0);
+  CHECK(exit_code(first->stop(10s)) == 0);
 
   // After stepping down the woken node never led again.
   const std::string woken = second->err();

@@ -83,7 +83,8 @@ void write_run_conf(const std::string& dir, const MariaDbServer& server,
       // retention.
       << "kafka.linger.ms = 20\n"
       << "kafka.compression.type = zstd\n"
-      << "canal.mq.flatMessage = true\n";
+      << "canal.mq.flatMessage = true\n"
+      << "sluice.metrics.host = 127.0.0.1\n";
     for (const auto& [key, value] : extra) f << key << " = " << value << "\n";
   }
   std::ofstream f(dir + "/test/instance.properties");
@@ -99,7 +100,9 @@ void write_run_conf(const std::string& dir, const MariaDbServer& server,
 }
 
 RunProcess::RunProcess(const std::string& conf_dir)
-    : SluiceProcess({"run", "--conf", conf_dir, "--progress", "1"}, {}) {}
+    : SluiceProcess(
+          {"run", "--conf", conf_dir, "--progress", "1", "--metrics-port", "0"},
+          {}) {}
 
 uint64_t RunProcess::peak_rss_kib() const {
   std::ifstream f("/proc/" + std::to_string(pid()) + "/status");
