@@ -16,6 +16,8 @@ SLUICE_PACKAGES=(
   catch2 libbenchmark-dev
   # throwaway MariaDB servers for integration tests, quickstart and bench
   mariadb-server mariadb-client
+  # examples/commission-summary (the summary consumer) and its tests
+  python3 python3-confluent-kafka python3-pymysql
 )
 
 # ensure_packages: installs whichever of SLUICE_PACKAGES is not installed yet.

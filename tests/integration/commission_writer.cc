@@ -40,4 +40,16 @@ void Writer::update_and_delete(int rows) {
       " AND " + std::to_string(del + rows / 10) + "; COMMIT");
 }
 
+void Writer::move_rows(int rows) {
+  const int64_t span = next_id_ - first_id_;
+  if (span < rows) return;
+  const int64_t from =
+      first_id_ +
+      static_cast<int64_t>(pick(static_cast<uint64_t>(span - rows)));
+  server_.execute(
+      "UPDATE test.commission SET user_id = (user_id + 1) % 1000, biz_type = "
+      "IF(biz_type = 'order', 'invite', 'order') WHERE id BETWEEN " +
+      std::to_string(from) + " AND " + std::to_string(from + rows - 1));
+}
+
 }  // namespace sluice::testing

@@ -24,6 +24,9 @@ class Writer {
   // One transaction: an update of `rows` consecutive ids and a delete of a
   // tenth as many elsewhere.
   void update_and_delete(int rows);
+  // One UPDATE that moves `rows` consecutive ids to the next user and the
+  // other biz_type.
+  void move_rows(int rows);
 
  private:
   uint64_t pick(uint64_t n) { return rng_() % n; }

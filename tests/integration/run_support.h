@@ -70,7 +70,8 @@ class RunEnvironment {
   // Starts `sluice run` and waits until it streams (or resumes).
   std::unique_ptr<RunProcess> start_run(const std::string& wait_for);
 
-  // Waits until a checkpoint record names the server's current binlog end.
+  // Waits until a checkpoint record names the server's current binlog end
+  // or a later position.
   [[nodiscard]] bool wait_caught_up(std::chrono::seconds timeout);
 
   // Everything published to commission so far (stops the reader).
