@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # See sluice work in a minute: install what is missing, build, start a
 # throwaway MariaDB, write a few test.commission rows, decode its binlog with
-# `sluice decode`, follow it with `sluice tail`, then publish it to a local
-# Kafka-protocol broker with `sluice run` and read the rows back. As root
-# on Debian 12, from any directory. Servers and files are removed on exit.
+# `sluice decode`, follow it with `sluice tail`; then the seed's business: a
+# local Kafka-protocol broker, two `sluice run` nodes (active and standby),
+# the commission-summary consumer, income rows written and summed, /metrics,
+# and the leader killed while the standby takes over. As root on Debian 12,
+# from any directory. Servers and files are removed on exit.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -32,7 +34,7 @@ SLUICE=$ROOT/build/src/app/sluice
 
 WORKDIR=$(mktemp -d "${TMPDIR:-/tmp}/sluice-quickstart.XXXXXX")
 cleanup() {
-  for pid in ${RUN_PID:-} ${BROKER_PID:-}; do
+  for pid in ${RUN_PIDS:-} ${CONSUMER_PID:-} ${BROKER_PID:-}; do
     kill -TERM "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
   done
@@ -104,13 +106,15 @@ cat "$WORKDIR/tail.out"
 echo
 sed 's/^/    /' "$WORKDIR/tail.err"
 
-step "sluice run: canal's job - the live stream published to Kafka"
+step "the business: sluice run as canal's replacement, active and standby"
 cat <<'TEXT'
-    A local Kafka-protocol broker (librdkafka's mock cluster, in memory) gets
-    topic commission with 3 partitions. sluice run reads the shipped conf/
-    (canal.properties + test/instance.properties: test.commission, hashed by
-    id over 3 partitions, Kafka transactions on) with the server and broker
-    addresses of this demo, and publishes every change of test.commission.
+    The seed's system: users' income rows in test.commission; sluice
+    publishes every change to Kafka (topic commission, 3 partitions hashed by
+    id, Kafka transactions on); a consumer keeps commission_summary, the
+    per-user totals the app shows. Here the broker is librdkafka's mock
+    cluster (Kafka's protocol, in memory), and two sluice nodes run the same
+    shipped conf/: the one holding the MySQL lock GET_LOCK('sluice.test')
+    publishes, the other stands by - no ZooKeeper.
 TEXT
 "$ROOT/build/src/app/sluice-mock-broker" --topic commission:3 \
   --topic __sluice_positions:1 --bootstrap-file "$WORKDIR/bootstrap" \
@@ -122,10 +126,16 @@ for _ in $(seq 100); do
 done
 BOOTSTRAP=$(<"$WORKDIR/bootstrap")
 echo "    broker: $BOOTSTRAP"
-mariadb_sql "CREATE USER canal@'127.0.0.1' IDENTIFIED BY 'canal'" \
-  "GRANT REPLICATION SLAVE, REPLICATION CLIENT, SELECT ON *.* TO canal@'127.0.0.1'"
+# The earlier demos' rows go, before sluice starts: the summary starts from
+# an empty table.
+mariadb_sql "DELETE FROM test.commission" \
+  "CREATE USER canal@'127.0.0.1' IDENTIFIED BY 'canal'" \
+  "GRANT REPLICATION SLAVE, REPLICATION CLIENT, SELECT ON *.* TO canal@'127.0.0.1'" \
+  "CREATE USER summary@'127.0.0.1' IDENTIFIED BY 'summary-pw'" \
+  "GRANT ALL ON test.* TO summary@'127.0.0.1'"
 mkdir -p "$WORKDIR/conf/test"
-sed "s|^kafka.bootstrap.servers *=.*|kafka.bootstrap.servers = $BOOTSTRAP|" \
+sed -e "s|^kafka.bootstrap.servers *=.*|kafka.bootstrap.servers = $BOOTSTRAP|" \
+  -e "s|^sluice.metrics.host *=.*|sluice.metrics.host = 127.0.0.1|" \
   "$ROOT/conf/canal.properties" >"$WORKDIR/conf/canal.properties"
 sed "s|^canal.instance.master.address *=.*|canal.instance.master.address = 127.0.0.1:$MARIADB_PORT|" \
   "$ROOT/conf/test/instance.properties" >"$WORKDIR/conf/test/instance.properties"
@@ -133,46 +143,120 @@ echo
 echo "    $SLUICE check --conf $WORKDIR/conf"
 "$SLUICE" check --conf "$WORKDIR/conf" 2>&1 | grep -v '^note' | sed 's/^/      /' || true
 
-"$SLUICE" run --conf "$WORKDIR/conf" --progress 5 2>"$WORKDIR/run.err" &
-RUN_PID=$!
-for _ in $(seq 100); do
-  grep -q 'streaming at' "$WORKDIR/run.err" 2>/dev/null && break
+# start_node N: `sluice run` node N (stderr in node-N.err, metrics on a free
+# port in NODE_PORT[N]); waits until it leads or stands by.
+declare -A NODE_PID NODE_PORT
+start_node() {
+  "$SLUICE" run --conf "$WORKDIR/conf" --progress 0 --metrics-port 0 \
+    2>"$WORKDIR/node-$1.err" &
+  NODE_PID[$1]=$!
+  RUN_PIDS="${RUN_PIDS:-} ${NODE_PID[$1]}"
+  for _ in $(seq 100); do
+    grep -q 'streaming at\|standing by' "$WORKDIR/node-$1.err" 2>/dev/null && break
+    sleep 0.1
+  done
+  NODE_PORT[$1]=$(sed -n 's|.*metrics on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$WORKDIR/node-$1.err")
+}
+# http_get PORT PATH: the response (status line, headers, body), by bash
+# alone.
+http_get() {
+  exec 3<>"/dev/tcp/127.0.0.1/$1"
+  printf 'GET %s HTTP/1.0\r\n\r\n' "$2" >&3
+  cat <&3
+  exec 3<&-
+}
+# show_node N: what node N logged, without the start-up notes.
+show_node() { grep -v '^sluice run: note' "$WORKDIR/node-$1.err" | sed 's/^/      /'; }
+start_node 1
+start_node 2
+echo
+echo "    node 1 (metrics on port ${NODE_PORT[1]}):"
+show_node 1
+echo "    node 2 (metrics on port ${NODE_PORT[2]}):"
+show_node 2
+
+step "the summary consumer (examples/commission-summary)"
+cat <<'TEXT'
+    It reads topic commission (read_committed) and, in one MySQL transaction
+    per batch, adds each change to commission_summary and stores the last
+    sluice-pos header applied per partition: a change delivered twice is
+    recognised by its position and skipped, so totals never double-count.
+TEXT
+SUMMARY_PASSWORD=summary-pw /usr/bin/python3 \
+  "$ROOT/examples/commission-summary/summary_consumer.py" \
+  --brokers "$BOOTSTRAP" --mysql "127.0.0.1:$MARIADB_PORT" --user summary \
+  --database test >"$WORKDIR/consumer.out" 2>&1 &
+CONSUMER_PID=$!
+for _ in $(seq 300); do
+  grep -q 'assigned' "$WORKDIR/consumer.out" 2>/dev/null && break
   sleep 0.1
 done
-"$SLUICE" consume --brokers "$BOOTSTRAP" --topic commission --new --count 9 \
-  >"$WORKDIR/consume.out" 2>"$WORKDIR/consume.err" &
-consume_pid=$!
-sleep 1
-# One row per transaction; the server's clock when each COMMIT returned
-# (the next statement of the same session).
-declare -A committed
-for id in 101 102 103 104 105 106 107 108 109; do
-  committed[$id]=$(mariadb_sql "INSERT INTO test.commission (id, user_id, biz_type, amount, created_at) VALUES ($id, 2000, 'ORDER', $id.50, NOW(3))" \
-    "SELECT CAST(UNIX_TIMESTAMP(NOW(3)) * 1000 AS UNSIGNED)")
-  sleep 0.2
+
+# income N: N single-row INSERT transactions of users 1001-1005, each
+# stamped with NOW(3) (the consumer measures write->summary latency from
+# it), 20 ms apart.
+income() {
+  local i types=(ORDER REWARD INVITE REFUND)
+  for ((i = 0; i < $1; i++)); do
+    printf "INSERT INTO test.commission (user_id, biz_type, amount, created_at) VALUES (%d, '%s', %d.%02d, NOW(3));\nDO SLEEP(0.02);\n" \
+      $((1001 + RANDOM % 5)) "${types[RANDOM % 4]}" $((RANDOM % 200)) $((RANDOM % 100))
+  done | mariadb_client
+}
+# summary_matches: true once commission_summary equals the GROUP BY of the
+# source; waits up to 10 s.
+summary_matches() {
+  local want got
+  want=$(mariadb_sql "SELECT user_id, biz_type, SUM(amount), COUNT(*) FROM test.commission GROUP BY 1, 2 ORDER BY 1, 2")
+  for _ in $(seq 100); do
+    got=$(mariadb_sql "SELECT user_id, biz_type, total_amount, row_count FROM test.commission_summary ORDER BY 1, 2" 2>/dev/null || true)
+    [[ $got == "$want" ]] && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+echo "    writing 200 income rows, one transaction each, 20 ms apart, then"
+echo "    moving the first to another user and type and deleting the last..."
+income 200
+mariadb_sql "UPDATE test.commission SET user_id = 1005, biz_type = 'REWARD' ORDER BY id LIMIT 1" \
+  "DELETE FROM test.commission ORDER BY id DESC LIMIT 1"
+if summary_matches; then
+  echo "    commission_summary equals SELECT user_id, biz_type, SUM(amount), COUNT(*) ... GROUP BY:"
+else
+  echo "    warning: commission_summary differs from the source's GROUP BY:" >&2
+fi
+mariadb_client --table -e "SELECT * FROM test.commission_summary ORDER BY user_id, biz_type LIMIT 8"
+
+step "what Prometheus sees: /metrics and /ready"
+http_get "${NODE_PORT[1]}" /metrics |
+  grep -E '^(canal_instance_transactions|canal_instance_traffic_delay|sluice_rows_published_total|sluice_leader|sluice_lag_seconds|sluice_kafka_commit_seconds_(count|sum))' |
+  sed 's/^/    /' || true
+for n in 1 2; do
+  printf '    node %s /ready: %s\n' "$n" \
+    "$(http_get "${NODE_PORT[$n]}" /ready | sed -n '1s/\r$//p;$p' | paste -sd ' ')"
 done
-for _ in $(seq 100); do
-  kill -0 "$consume_pid" 2>/dev/null || break
-  sleep 0.1
+
+step "failover: kill -9 the leader; the standby takes over"
+kill -9 "${NODE_PID[1]}"
+wait "${NODE_PID[1]}" 2>/dev/null || true
+t0=$(date +%s%N)
+for _ in $(seq 300); do
+  grep -q 'streaming at' "$WORKDIR/node-2.err" && break
+  sleep 0.01
 done
-kill "$consume_pid" 2>/dev/null || true
-echo
-echo "    each row as a consumer receives it: partition (canal's hash of id),"
-echo "    key, sluice-pos header, and COMMIT returned -> received by the"
-echo "    consumer (through sluice and its Kafka transaction), in ms:"
-while read -r part _ key pos _ at _; do
-  id=${key#key=}
-  printf '      %s  %-8s %-40s %4s ms\n' "$part" "$key" "$pos" \
-    "$((${at#at=} - ${committed[$id]:-${at#at=}}))"
-done <"$WORKDIR/consume.out"
-echo
-echo "    the first message in full (canal FlatMessage JSON):"
-head -1 "$WORKDIR/consume.out" | cut -d' ' -f7- | sed 's/^/      /'
-kill -TERM "$RUN_PID"
-wait "$RUN_PID" || true
-RUN_PID=
-echo
-grep -v '^sluice run: note\|Kafka' "$WORKDIR/run.err" | sed 's/^/    /'
+echo "    node 2 streams $((($(date +%s%N) - t0) / 1000000)) ms after node 1 died:"
+show_node 2
+echo "    writing 100 more rows..."
+income 100
+if summary_matches; then
+  echo "    commission_summary still equals the GROUP BY: no row lost, none counted twice."
+else
+  echo "    warning: commission_summary differs from the source's GROUP BY" >&2
+fi
+kill -TERM "$CONSUMER_PID"
+wait "$CONSUMER_PID" || true
+CONSUMER_PID=
+sed 's/^/    /' "$WORKDIR/consumer.out"
 
 cat <<EOF
 
@@ -180,6 +264,6 @@ cat <<EOF
       $SLUICE decode --format flat FILE...
     or follow a server live (sluice tail --help lists every option):
       SLUICE_PASSWORD=... $SLUICE tail --master HOST:PORT --user USER
-    or run it as canal's replacement, with canal's own files:
+    or run it as canal's replacement with canal's own files, on two hosts:
       $SLUICE check --conf DIR && $SLUICE run --conf DIR
 EOF

@@ -34,7 +34,7 @@ from datetime import datetime
 
 try:
     import pymysql
-    from confluent_kafka import Consumer, KafkaError, TopicPartition
+    from confluent_kafka import Consumer, KafkaError
 except ImportError as missing:
     sys.exit(f"summary_consumer: {missing}; install it with: apt-get install "
              "python3-confluent-kafka python3-pymysql")
@@ -167,6 +167,9 @@ def main():
 
     def on_assign(consumer, partitions):
         summary.load_positions()
+        print(f"summary_consumer: assigned {args.topic} partitions "
+              f"{','.join(str(p.partition) for p in partitions)}",
+              flush=True)
 
     consumer = Consumer({
         "bootstrap.servers": args.brokers,
@@ -199,7 +202,10 @@ def main():
         print(line + (" (final)" if final else ""), flush=True)
 
     while not stop:
-        messages = consumer.consume(num_messages=1000, timeout=0.05)
+        # Wait for one message, then take whatever else has arrived.
+        first = consumer.poll(0.1)
+        messages = [] if first is None else (
+            [first] + consumer.consume(num_messages=999, timeout=0))
         now = time.monotonic()
         if args.report and now - last_report >= args.report:
             report(False)

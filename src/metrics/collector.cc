@@ -62,7 +62,9 @@ std::vector<MetricFamily> Collector::Collect() const {
                       "source to now; 0 while the source is idle",
                       MetricType::Gauge);
   auto transactions =
-      family("canal_instance_transactions", "binlog transactions published",
+      family("canal_instance_transactions",
+             "binlog transactions read, with those the filter left "
+             "empty",
              MetricType::Counter);
   auto received =
       family("canal_instance_received_binlog_bytes",

@@ -57,7 +57,8 @@ class DestinationStats {
     return batch_rows_.Collect();
   }
 
-  // Binlog transactions (XID or COMMIT) whose changes were handed to Kafka.
+  // Binlog transactions (XID or COMMIT) read and committed to Kafka, with
+  // those the filter left empty.
   std::atomic<uint64_t> transactions{0};
   std::atomic<uint64_t> statements{0};  // DDL published
   std::atomic<uint64_t> binlog_bytes{0};
