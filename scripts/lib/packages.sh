@@ -18,6 +18,8 @@ SLUICE_PACKAGES=(
   mariadb-server mariadb-client
   # examples/commission-summary (the summary consumer) and its tests
   python3 python3-confluent-kafka python3-pymysql
+  # the .deb (cpack -G DEB, dpkg-shlibdeps)
+  dpkg-dev
 )
 
 # ensure_packages: installs whichever of SLUICE_PACKAGES is not installed yet.

@@ -62,9 +62,10 @@ struct CheckRun {
   std::string err;
 };
 
-CheckRun sluice_check(const std::vector<std::string>& args) {
+CheckRun sluice_check(const std::vector<std::string>& args,
+                      const std::string& binary = SLUICE_BINARY) {
   TempDir dir;
-  std::vector<std::string> argv = {SLUICE_BINARY, "check"};
+  std::vector<std::string> argv = {binary, "check"};
   argv.insert(argv.end(), args.begin(), args.end());
   ChildProcess child(argv, {.stdout_path = dir.path() + "/out",
                             .stderr_path = dir.path() + "/err",
@@ -107,12 +108,13 @@ void set_key(const std::string& path, const std::string& key,
   std::ofstream(path, std::ios::trunc) << kept.str();
 }
 
-// A copy of the shipped conf/ reading `server` and publishing to
-// `bootstrap`.
+// A copy of the shipped conf/ (or of `from`) reading `server` and
+// publishing to `bootstrap`.
 class ConfCopy {
  public:
-  ConfCopy(const MariaDbServer& server, const std::string& bootstrap) {
-    fs::copy(kSource + "/conf", dir_.path(), fs::copy_options::recursive);
+  ConfCopy(const MariaDbServer& server, const std::string& bootstrap,
+           const std::string& from = kSource + "/conf") {
+    fs::copy(from, dir_.path(), fs::copy_options::recursive);
     set("canal.properties", "kafka.bootstrap.servers", bootstrap);
     set("test/instance.properties", "canal.instance.master.address",
         "127.0.0.1:" + std::to_string(server.port()));
@@ -410,6 +412,70 @@ TEST_CASE("check online reports binlog_format=STATEMENT", "[check]") {
                      " (destination test): binlog_format is "
                      "STATEMENT"));
   CHECK(contains(run.out, "sluice check: 1 error, 0 warnings;"));
+}
+
+}  // namespace
+}  // namespace sluice::testing
+
+namespace sluice::testing {
+namespace {
+
+// Runs `args`; its exit code (-1 when it did not exit), output in `out`.
+int run_tool(const std::vector<std::string>& args, std::string& out) {
+  TempDir dir;
+  ChildProcess child(args, {.stdout_path = dir.path() + "/out",
+                            .stderr_path = "",
+                            .env = {},
+                            .die_with_parent = true});
+  const auto status = child.wait(std::chrono::seconds(300));
+  out = read_file(dir.path() + "/out");
+  return status && WIFEXITED(*status) ? WEXITSTATUS(*status) : -1;
+}
+
+TEST_CASE("the .deb builds, and its binary and /etc/sluice pass check online",
+          "[check][package]") {
+  const auto cpack = find_program("cpack");
+  const auto dpkg_deb = find_program("dpkg-deb");
+  REQUIRE(cpack);     // Debian: cmake
+  REQUIRE(dpkg_deb);  // Debian: dpkg
+  TempDir work;
+  std::string out;
+  const int built =
+      run_tool({*cpack, "-G", "DEB", "-B", work.path(), "--config",
+                std::string(SLUICE_BUILD_DIR) + "/CPackConfig.cmake"},
+               out);
+  INFO(out);
+  REQUIRE(built == 0);
+  std::string deb;
+  for (const auto& e : fs::directory_iterator(work.path())) {
+    if (e.path().extension() == ".deb") deb = e.path().string();
+  }
+  REQUIRE(!deb.empty());
+
+  REQUIRE(run_tool({*dpkg_deb, "--info", deb}, out) == 0);
+  CHECK(contains(out, "Package: sluice"));
+  CHECK(contains(out, "Depends: adduser, "));
+  CHECK(contains(out, "librdkafka1"));
+  CHECK(contains(out, "conffiles"));
+  CHECK(contains(out, "postinst"));
+
+  const std::string root = work.path() + "/root";
+  REQUIRE(run_tool({*dpkg_deb, "-x", deb, root}, out) == 0);
+  const std::string binary = root + "/usr/bin/sluice";
+  CHECK(fs::exists(binary));
+  CHECK(fs::exists(root + "/usr/share/sluice/grafana-dashboard.json"));
+  CHECK(contains(read_file(root + "/lib/systemd/system/sluice.service"),
+                 "ExecStart=/usr/bin/sluice run --conf /etc/sluice\n"));
+
+  auto server = start_server();
+  auto cluster = start_cluster();
+  create_topic(*cluster, "commission", 3);
+  create_topic(*cluster, "__sluice_positions", 1);
+  ConfCopy conf(*server, cluster->bootstrap(), root + "/etc/sluice");
+  const CheckRun run = sluice_check({"--conf", conf.path()}, binary);
+  INFO(run.out << run.err);
+  CHECK(run.code == 0);
+  CHECK(contains(run.out, "sluice check: OK, 0 errors"));
 }
 
 }  // namespace
