@@ -6,7 +6,10 @@
 #include <prometheus/text_serializer.h>
 
 #include <catch2/catch.hpp>
+#include <fstream>
 #include <memory>
+#include <regex>
+#include <set>
 #include <sstream>
 #include <string>
 
@@ -98,6 +101,38 @@ TEST_CASE("collector: ready while leading and publishing", "[metrics]") {
   detail.clear();
   CHECK(c.ready(&detail));  // another node leads `users`
   CHECK(detail == "orders: leading, publishing\nusers: standing by\n");
+}
+
+TEST_CASE("collector: the Grafana dashboard asks only for metrics it has",
+          "[metrics]") {
+  Collector c([] { return int64_t{0}; });
+  c.add(std::make_shared<DestinationStats>("test"));
+  std::set<std::string> names;
+  for (const auto& f : c.Collect()) names.insert(f.name);
+
+  std::ifstream in(SLUICE_SOURCE_DIR "/conf/grafana-dashboard.json");
+  REQUIRE(in);
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string dashboard = text.str();
+  const std::regex metric("\\b(canal|sluice)_[a-z_]+");
+  size_t used = 0;
+  for (auto it =
+           std::sregex_iterator(dashboard.begin(), dashboard.end(), metric);
+       it != std::sregex_iterator(); ++it) {
+    std::string name = it->str();
+    for (const char* suffix : {"_bucket", "_count", "_sum"}) {
+      const std::string s(suffix);
+      if (name.size() > s.size() &&
+          name.compare(name.size() - s.size(), s.size(), s) == 0 &&
+          names.count(name) == 0)
+        name.resize(name.size() - s.size());
+    }
+    INFO(it->str());
+    CHECK(names.count(name) == 1);
+    ++used;
+  }
+  CHECK(used >= 10);
 }
 
 }  // namespace
