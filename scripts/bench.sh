@@ -48,6 +48,12 @@ commands:
            (tests/bench/bench_live) and a Kafka transaction's own cost
            (tests/bench/bench_produce --batch 1); G7 encode and route time per row
            (tests/bench/bench_encode)
+  ha       issue 6's figures: two `sluice run` nodes on conf/ and the
+           summary consumer (examples/commission-summary) under steady
+           single-row income load: write->summary latency p50/p99, then
+           failover time after kill -9 of the leader and after freezing it
+           (SIGSTOP) past sluice.ha.lock.timeout.s, SLUICE_BENCH_ROUNDS
+           rounds each, and whether the summary still equals the GROUP BY
 
 environment: SLUICE_BENCH_TAIL_MIB / SLUICE_BENCH_KAFKA_MIB (backlog size,
 default 1024), SLUICE_BENCH_KAFKA_SINGLE_MIB (single-row backlog, default
@@ -513,8 +519,199 @@ bench_kafka() {
   "$BUILD/tests/bench/bench_encode" 2>/dev/null | sed 's/^/    /'
 }
 
+# start_node N: `sluice run` node N of the HA benchmark on the shipped conf/
+# (pointed at this server and broker) with metrics on a free port; its pid
+# in NODE_PID[N], stderr in $WORK/node-N.err. Returns once it leads or
+# stands by.
+declare -A NODE_PID
+start_node() {
+  "$SLUICE" run --conf "$WORK/conf" --progress 0 --metrics-port 0 \
+    2>"$WORK/node-$1.err" &
+  NODE_PID[$1]=$!
+  RUN_PIDS="${RUN_PIDS:-} ${NODE_PID[$1]}"
+  until grep -q 'streaming at\|standing by' "$WORK/node-$1.err" 2>/dev/null; do
+    if ! kill -0 "${NODE_PID[$1]}" 2>/dev/null; then
+      echo "error: sluice run stopped:" >&2
+      tail -n 20 "$WORK/node-$1.err" >&2
+      return 1
+    fi
+    sleep 0.05
+  done
+}
+
+# log_ms LINE: the milliseconds since the epoch of a sluice log line
+# ("2026-12-03 13:55:36.249 info ...").
+log_ms() {
+  local stamp
+  stamp=$(cut -c1-23 <<<"$1")
+  echo $(($(date -d "${stamp% *} ${stamp#* }" +%s%N) / 1000000))
+}
+
+# await_streaming N SINCE_MS: until node N logs "streaming at" after
+# SINCE_MS; prints the milliseconds from SINCE_MS to that line.
+await_streaming() {
+  local line
+  for ((i = 0; i < 600; i++)); do
+    while read -r line; do
+      if (($(log_ms "$line") >= $2)); then
+        echo $(($(log_ms "$line") - $2))
+        return 0
+      fi
+    done < <(grep 'streaming at' "$WORK/node-$1.err" || true)
+    sleep 0.05
+  done
+  echo "error: node $1 did not take over within 30 s" >&2
+  tail -n 20 "$WORK/node-$1.err" >&2
+  return 1
+}
+
+# start_consumer: the summary consumer (examples/commission-summary) in
+# CONSUMER_PID, its output in $WORK/consumer.out; returns once assigned.
+start_consumer() {
+  : >"$WORK/consumer.out"
+  SUMMARY_PASSWORD=summary /usr/bin/python3 \
+    "$ROOT/examples/commission-summary/summary_consumer.py" \
+    --brokers "$BOOTSTRAP" --mysql "127.0.0.1:$MARIADB_PORT" --user summary \
+    --database test >"$WORK/consumer.out" 2>&1 &
+  CONSUMER_PID=$!
+  until grep -q 'assigned' "$WORK/consumer.out"; do
+    if ! kill -0 "$CONSUMER_PID" 2>/dev/null; then
+      cat "$WORK/consumer.out" >&2
+      return 1
+    fi
+    sleep 0.1
+  done
+}
+
+# steady_load SECONDS: single-row income INSERTs stamped with NOW(3), about
+# 2 ms apart, for SECONDS, in the background (LOAD_PID).
+steady_load() {
+  mariadb_client -e "CALL test.steady_income($1)" &
+  LOAD_PID=$!
+}
+
+bench_ha() {
+  local rounds=${SLUICE_BENCH_ROUNDS:-3} seconds=${SLUICE_BENCH_LIVE_SECONDS:-30}
+  if ! [[ $rounds =~ ^[1-9][0-9]*$ && $seconds =~ ^[1-9][0-9]*$ ]]; then
+    echo "error: SLUICE_BENCH_ROUNDS and SLUICE_BENCH_LIVE_SECONDS must be positive integers" >&2
+    return 1
+  fi
+  step "Debian packages"
+  ensure_packages
+  step "building build-release/ (Release)"
+  build_release sluice sluice-mock-broker
+  SLUICE=$BUILD/src/app/sluice
+
+  step "a temporary MariaDB, a mock Kafka cluster, two sluice nodes on conf/ and the summary consumer"
+  mariadb_start "$WORK/mariadb"
+  mariadb_sql "CREATE USER canal@'127.0.0.1' IDENTIFIED BY 'canal'" \
+    "GRANT REPLICATION SLAVE, REPLICATION CLIENT, SELECT ON *.* TO canal@'127.0.0.1'" \
+    "CREATE USER summary@'127.0.0.1' IDENTIFIED BY 'summary'" \
+    "GRANT ALL ON test.* TO summary@'127.0.0.1'" \
+    "CREATE DATABASE test" \
+    "CREATE TABLE test.commission (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, user_id BIGINT NOT NULL, biz_type VARCHAR(32) NOT NULL, amount DECIMAL(18,2) NOT NULL, status TINYINT NOT NULL DEFAULT 0, remark VARCHAR(64) NULL, created_at DATETIME(3) NOT NULL) DEFAULT CHARSET=utf8mb4"
+  mariadb_sql <<'EOF'
+DELIMITER //
+CREATE PROCEDURE test.steady_income(seconds INT)
+BEGIN
+  DECLARE until_t DATETIME(3) DEFAULT NOW(3) + INTERVAL seconds SECOND;
+  DECLARE i INT DEFAULT 0;
+  WHILE NOW(3) < until_t DO
+    INSERT INTO test.commission (user_id, biz_type, amount, created_at)
+    VALUES (1001 + i % 500, ELT(1 + i % 4, 'ORDER', 'REWARD', 'INVITE', 'REFUND'),
+            (i % 20000) / 100, NOW(3));
+    SET i = i + 1;
+    DO SLEEP(0.002);
+  END WHILE;
+END//
+DELIMITER ;
+EOF
+  start_broker
+  mkdir -p "$WORK/conf/test"
+  sed -e "s|^kafka.bootstrap.servers *=.*|kafka.bootstrap.servers = $BOOTSTRAP|" \
+    -e "s|^sluice.metrics.host *=.*|sluice.metrics.host = 127.0.0.1|" \
+    "$ROOT/conf/canal.properties" >"$WORK/conf/canal.properties"
+  sed "s|^canal.instance.master.address *=.*|canal.instance.master.address = 127.0.0.1:$MARIADB_PORT|" \
+    "$ROOT/conf/test/instance.properties" >"$WORK/conf/test/instance.properties"
+  local timeout_s
+  timeout_s=$(sed -n 's/^sluice.ha.lock.timeout.s *= *//p' "$WORK/conf/canal.properties")
+  start_node 1
+  start_node 2
+  start_consumer
+
+  step "write->summary latency: ${seconds} s of single-row income transactions"
+  steady_load "$seconds"
+  wait "$LOAD_PID"
+  local rows
+  rows=$(mariadb_sql "SELECT COUNT(*) FROM test.commission")
+  sleep 1
+  stop_pid CONSUMER_PID
+  printf '    %s rows in %s s (%s txn/s); ' "$rows" "$seconds" "$((rows / seconds))"
+  sed -n 's/^summary_consumer: \(.*\) (final)$/\1/p' "$WORK/consumer.out"
+
+  step "failover under load: kill -9 of the leader, ${rounds} rounds"
+  start_consumer
+  steady_load $((rounds * 4 + (rounds + 1) * (timeout_s + 4) + 10))
+  local leader=1 standby=2 t ms kills=() freezes=()
+  for ((r = 1; r <= rounds; r++)); do
+    sleep 2
+    t=$(($(now_ns) / 1000000))
+    kill -9 "${NODE_PID[$leader]}"
+    wait "${NODE_PID[$leader]}" 2>/dev/null || true
+    ms=$(await_streaming "$standby" "$t")
+    kills+=("$ms")
+    printf '    round %d: node %d publishing %d ms after node %d was killed\n' \
+      "$r" "$standby" "$ms" "$leader"
+    start_node "$leader"
+    t=$leader leader=$standby standby=$t
+  done
+
+  step "failover under load: the leader frozen (SIGSTOP) past sluice.ha.lock.timeout.s = ${timeout_s}"
+  for ((r = 1; r <= rounds; r++)); do
+    sleep 2
+    t=$(($(now_ns) / 1000000))
+    kill -STOP "${NODE_PID[$leader]}"
+    ms=$(await_streaming "$standby" "$t")
+    freezes+=("$ms")
+    sleep 1
+    kill -CONT "${NODE_PID[$leader]}"
+    until grep -q 'stepping down' "$WORK/node-$leader.err"; do sleep 0.05; done
+    printf '    round %d: node %d publishing %d ms after node %d froze; node %d stepped down when woken\n' \
+      "$r" "$standby" "$ms" "$leader" "$leader"
+    # The woken node is a standby now; restart it so each round's log is
+    # its own.
+    stop_pid "NODE_PID[$leader]"
+    start_node "$leader"
+    t=$leader leader=$standby standby=$t
+  done
+  wait "$LOAD_PID"
+
+  local want got
+  want=$(mariadb_sql "SELECT user_id, biz_type, SUM(amount), COUNT(*) FROM test.commission GROUP BY 1, 2 ORDER BY 1, 2")
+  for ((i = 0; i < 300; i++)); do
+    got=$(mariadb_sql "SELECT user_id, biz_type, total_amount, row_count FROM test.commission_summary ORDER BY 1, 2")
+    [[ $got == "$want" ]] && break
+    sleep 0.1
+  done
+  stop_pid CONSUMER_PID
+  local median
+  read -r median _ < <(median_and_best "${kills[@]}")
+  printf '    HA failover after kill -9: %s ms (median of %d: %s)\n' \
+    "$median" "$rounds" "${kills[*]}"
+  read -r median _ < <(median_and_best "${freezes[@]}")
+  printf '    HA failover after SIGSTOP: %s ms (median of %d: %s; lock timeout %s s)\n' \
+    "$median" "$rounds" "${freezes[*]}" "$timeout_s"
+  if [[ $got == "$want" ]]; then
+    echo "    commission_summary equals the GROUP BY of test.commission after every failover"
+  else
+    echo "    commission_summary DIFFERS from the GROUP BY of test.commission"
+  fi
+  printf '    consumer: '
+  sed -n 's/^summary_consumer: \(.*\) (final)$/\1/p' "$WORK/consumer.out"
+}
+
 case ${1:-} in
-  decode | tail | kafka)
+  decode | tail | kafka | ha)
     cmd=$1
     shift
     if (($# > 0)); then
@@ -523,7 +720,7 @@ case ${1:-} in
     fi
     WORK=$(mktemp -d "${TMPDIR:-/tmp}/sluice-bench.XXXXXX")
     cleanup() {
-      for pid in ${RUN_PID:-} ${BROKER_PID:-}; do
+      for pid in ${RUN_PID:-} ${RUN_PIDS:-} ${CONSUMER_PID:-} ${LOAD_PID:-} ${BROKER_PID:-}; do
         kill -TERM "$pid" 2>/dev/null || true
         wait "$pid" 2>/dev/null || true
       done

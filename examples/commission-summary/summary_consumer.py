@@ -177,7 +177,7 @@ def main():
         "enable.auto.commit": False,
         "auto.offset.reset": "earliest",
         "isolation.level": "read_committed",
-        "fetch.wait.max.ms": 5,
+        "fetch.wait.max.ms": 1,
         "socket.nagle.disable": True,
     })
     consumer.subscribe([args.topic], on_assign=on_assign)

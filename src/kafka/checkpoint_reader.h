@@ -1,6 +1,10 @@
 // Reads a destination's newest checkpoint from the checkpoint topic
-// (DESIGN §4): a read_committed consumer reads every partition from the
-// start to its end and keeps the last record whose key is the destination.
+// (DESIGN §4): a read_committed consumer reads the last offsets of every
+// partition to its end and keeps the last record whose key is the
+// destination; when there is none, it reads further back, up to the
+// whole topic. A long-running destination's topic holds a checkpoint per
+// Kafka transaction, so reading it all would make every start and every
+// failover slower than the last.
 // Run it after the producer's init_transactions, which aborts a dead
 // predecessor's open transaction, so that the end of each partition is
 // reachable.

@@ -88,8 +88,9 @@ Result<std::unique_ptr<TopicReader>> TopicReader::open(
       rd_kafka_topic_partition_list_new(r->partitions_);
   for (int32_t p = 0; p < r->partitions_; ++p) {
     rd_kafka_topic_partition_list_add(list, options.topic.c_str(), p)->offset =
-        options.from_beginning ? RD_KAFKA_OFFSET_BEGINNING
-                               : RD_KAFKA_OFFSET_END;
+        options.tail > 0         ? RD_KAFKA_OFFSET_TAIL(options.tail)
+        : options.from_beginning ? RD_KAFKA_OFFSET_BEGINNING
+                                 : RD_KAFKA_OFFSET_END;
   }
   const rd_kafka_resp_err_t aerr = rd_kafka_assign(r->rk_, list);
   rd_kafka_topic_partition_list_destroy(list);
@@ -106,8 +107,8 @@ TopicReader::~TopicReader() {
   }
 }
 
-Result<int64_t> TopicReader::end_offset(int32_t partition,
-                                        std::chrono::milliseconds timeout) {
+Result<std::pair<int64_t, int64_t>> TopicReader::watermarks(
+    int32_t partition, std::chrono::milliseconds timeout) {
   int64_t low = 0;
   int64_t high = 0;
   const rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(
@@ -115,9 +116,22 @@ Result<int64_t> TopicReader::end_offset(int32_t partition,
       static_cast<int>(timeout.count()));
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     return tl::unexpected(kafka_error(
-        err, "end of " + topic_ + " partition " + std::to_string(partition)));
+        err,
+        "offsets of " + topic_ + " partition " + std::to_string(partition)));
   }
-  return high;
+  return std::make_pair(low, high);
+}
+
+Result<int64_t> TopicReader::end_offset(int32_t partition,
+                                        std::chrono::milliseconds timeout) {
+  SLUICE_ASSIGN_OR_RETURN(const auto w, watermarks(partition, timeout));
+  return w.second;
+}
+
+Result<int64_t> TopicReader::offsets_held(int32_t partition,
+                                          std::chrono::milliseconds timeout) {
+  SLUICE_ASSIGN_OR_RETURN(const auto w, watermarks(partition, timeout));
+  return w.second - w.first;
 }
 
 Result<std::optional<TopicRecord>> TopicReader::next(

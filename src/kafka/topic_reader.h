@@ -39,6 +39,9 @@ class TopicReader {
     std::vector<std::pair<std::string, std::string>> properties;
     std::string topic;
     bool from_beginning = true;  // else only records written from now on
+    // > 0: start this many offsets before each partition's end instead
+    // (records and transaction markers both take an offset).
+    int64_t tail = 0;
     bool read_committed = true;
     // A topic that does not exist gives a reader of no partitions instead
     // of kRefused.
@@ -70,9 +73,15 @@ class TopicReader {
   // The partition's current end offset, asked of its leader.
   [[nodiscard]] Result<int64_t> end_offset(int32_t partition,
                                            std::chrono::milliseconds timeout);
+  // How many offsets the partition holds (its end minus its start).
+  [[nodiscard]] Result<int64_t> offsets_held(int32_t partition,
+                                             std::chrono::milliseconds timeout);
 
  private:
   TopicReader() = default;
+  // The partition's (start, end) offsets.
+  [[nodiscard]] Result<std::pair<int64_t, int64_t>> watermarks(
+      int32_t partition, std::chrono::milliseconds timeout);
   rd_kafka_t* rk_ = nullptr;
   std::string topic_;
   int32_t partitions_ = 0;
