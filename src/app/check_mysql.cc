@@ -7,6 +7,7 @@
 
 #include "app/check_probes.h"
 #include "common/text.h"
+#include "ha/leader_lock.h"
 #include "kafka/checkpoint_reader.h"
 #include "mysql/control_connection.h"
 
@@ -284,6 +285,30 @@ void check_routing(const CompiledDestination& d,
   }
 }
 
+// Who leads the destination now, as a note: a running node, or none.
+void check_leader(mysql::ControlConnection& ctl,
+                  const config::InstanceConfig& in, Findings& f) {
+  const std::string name = ha::lock_name(in.destination);
+  auto holder = ha::lock_holder(ctl, in.destination);
+  if (!holder) {
+    f.warning(server_where(in), "cannot ask who holds the leader lock " + name +
+                                    ": " + holder.error().message);
+    return;
+  }
+  if (holder->connection == 0) {
+    f.note(server_where(in), "the leader lock " + name +
+                                 " is free: the first `sluice run` of "
+                                 "this destination will lead");
+    return;
+  }
+  f.note(server_where(in),
+         "the leader lock " + name + " is held by MySQL connection " +
+             std::to_string(holder->connection) +
+             (holder->host.empty() ? std::string() : " from " + holder->host) +
+             ": a `sluice run` leads this destination; another one stands "
+             "by until it stops");
+}
+
 }  // namespace
 
 std::optional<std::vector<TableName>> check_mysql(
@@ -311,6 +336,7 @@ std::optional<std::vector<TableName>> check_mysql(
   check_server_id(*ctl, *info, in, f);
   check_gtid(*ctl, *info, in, f);
   check_start(*ctl, server, in, kafka, f);
+  check_leader(*ctl, in, f);
   auto all = server_tables(*ctl, in, f);
   if (!all) return std::nullopt;
   std::vector<TableName> accepted;

@@ -530,7 +530,7 @@ DestinationRunner::~DestinationRunner() = default;
 
 std::optional<int> DestinationRunner::stand_by(ha::LeaderLock& lock) {
   milliseconds backoff = kFirstBackoff;
-  uint64_t announced_holder = 0;
+  uint64_t announced_holder = 0;  // its MySQL connection id
   for (;;) {
     if (control_.stop_requested()) return 0;
     auto got = lock.try_acquire();
@@ -555,12 +555,15 @@ std::optional<int> DestinationRunner::stand_by(ha::LeaderLock& lock) {
       return std::nullopt;
     }
     backoff = kFirstBackoff;
-    if (lock.holder() != 0 && lock.holder() != announced_holder) {
+    const ha::LockHolder& holder = lock.holder();
+    if (holder.connection != 0 && holder.connection != announced_holder) {
       log_->info(
           "standing by: another sluice leads this destination (it holds {} "
-          "on MySQL connection {}); trying every {} ms",
-          lock.name(), lock.holder(), server_.ha_poll.count());
-      announced_holder = lock.holder();
+          "on MySQL connection {}{}); trying every {} ms",
+          lock.name(), holder.connection,
+          holder.host.empty() ? std::string() : " from " + holder.host,
+          server_.ha_poll.count());
+      announced_holder = holder.connection;
     }
     pause(control_, server_.ha_poll);
   }

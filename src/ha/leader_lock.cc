@@ -32,6 +32,22 @@ std::string lock_name(std::string_view destination) {
   return "sluice." + std::string(destination);
 }
 
+Result<LockHolder> lock_holder(mysql::ControlConnection& conn,
+                               std::string_view destination) {
+  LockHolder h;
+  SLUICE_ASSIGN_OR_RETURN(const auto rows,
+                          conn.query("SELECT IS_USED_LOCK(" +
+                                     conn.quote(lock_name(destination)) + ")"));
+  h.connection = to_id(scalar(rows));
+  if (h.connection == 0) return h;
+  // Another user's sessions are visible with the PROCESS privilege only.
+  auto host =
+      conn.query("SELECT HOST FROM information_schema.PROCESSLIST WHERE ID = " +
+                 std::to_string(h.connection));
+  if (host) h.host = scalar(*host).value_or("");
+  return h;
+}
+
 LeaderLock::LeaderLock(LeaderLockOptions options)
     : options_(std::move(options)), name_(lock_name(options_.destination)) {
   options_.lock_timeout = std::max(options_.lock_timeout, seconds(1));
@@ -87,12 +103,11 @@ Result<bool> LeaderLock::try_acquire() {
                           mysql::to_string(options_.server));
   }
   if (**got != "1") {
-    auto who = conn_->query("SELECT IS_USED_LOCK(" + conn_->quote(name_) + ")");
-    holder_ = who ? to_id(scalar(*who)) : 0;
+    holder_ = lock_holder(*conn_, options_.destination).value_or(LockHolder{});
     return false;
   }
   held_ = true;
-  holder_ = 0;
+  holder_ = LockHolder{};
   lost_reason_.clear();
   lease_until_.store((sent + lease_).time_since_epoch().count());
   stop_ = false;

@@ -42,6 +42,18 @@ struct LeaderLockOptions {
 // "sluice.<destination>".
 [[nodiscard]] std::string lock_name(std::string_view destination);
 
+// Who holds a destination's lock: the MySQL connection id (0: the lock is
+// free) and the client address the server has for it ("" when the server
+// does not show it to this user).
+struct LockHolder {
+  uint64_t connection = 0;
+  std::string host;
+};
+
+// Asks on `conn` who holds the destination's lock now.
+[[nodiscard]] Result<LockHolder> lock_holder(mysql::ControlConnection& conn,
+                                             std::string_view destination);
+
 class LeaderLock {
  public:
   explicit LeaderLock(LeaderLockOptions options);
@@ -55,9 +67,9 @@ class LeaderLock {
   // Errors: the server cannot be reached (kIo) or refuses (kRefused).
   [[nodiscard]] Result<bool> try_acquire();
 
-  // The MySQL connection id of the holder seen by the last try_acquire
-  // that failed; 0 when the lock was free by then.
-  [[nodiscard]] uint64_t holder() const { return holder_; }
+  // The holder seen by the last try_acquire that failed (connection 0
+  // when the lock was free by then).
+  [[nodiscard]] const LockHolder& holder() const { return holder_; }
 
   // True while the lease lasts. Thread-safe.
   [[nodiscard]] bool leading() const;
@@ -90,7 +102,7 @@ class LeaderLock {
   mutable std::mutex mu_;  // the connection and the reason
   std::optional<mysql::ControlConnection> conn_;
   uint64_t connection_id_ = 0;
-  uint64_t holder_ = 0;
+  LockHolder holder_;
   std::string lost_reason_;
   std::atomic<Clock::rep> lease_until_{0};
   bool held_ = false;

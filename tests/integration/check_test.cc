@@ -253,6 +253,7 @@ TEST_CASE("check online against MariaDB and the mock Kafka cluster",
     CHECK(contains(run.out, "sluice check: OK, 0 errors"));
     CHECK(contains(run.out, "the files, MySQL and Kafka"));
     CHECK(contains(run.out, "Kafka transactions are on"));
+    CHECK(contains(run.out, "the leader lock sluice.test is free"));
   }
   {
     INFO("the seed's partitionHash and a topic of 2 partitions");

@@ -409,7 +409,7 @@ TEST_CASE("InformationSchemaSource reads columns, key and types", "[schema]") {
   CHECK_FALSE(missing->has_value());
 }
 
-TEST_CASE("a MINIMAL TABLE_MAP gets names from the cache; DDL is caught",
+TEST_CASE("a MINIMAL TABLE_MAP gets names from the cache, DDL is caught",
           "[schema]") {
   auto& server = minimal_server();
   server.execute("CREATE DATABASE IF NOT EXISTS shop");

@@ -46,6 +46,16 @@ TEST_CASE("ha: the standby takes over from a killed and a frozen leader",
   auto first = env.start_run("streaming at");
   auto second = env.start_run("standing by");
   CHECK(second->err().find("streaming at") == std::string::npos);
+  // The holder's client address, as the server names it (localhost:port).
+  CHECK(second->err().find("on MySQL connection ") != std::string::npos);
+  CHECK(second->err().find(" from localhost:") != std::string::npos);
+  {
+    SluiceProcess check({"check", "--conf", env.conf_dir()}, {});
+    REQUIRE(check.wait(60s));
+    INFO(check.out());
+    CHECK(check.out().find("the leader lock sluice.test is held by MySQL "
+                           "connection") != std::string::npos);
+  }
 
   std::atomic<bool> done{false};
   std::thread load([&] {

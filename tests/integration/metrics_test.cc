@@ -41,7 +41,7 @@ test::MetricsPage scrape(uint16_t port) {
 }
 
 TEST_CASE(
-    "metrics: counters match what was published; ready only on the "
+    "metrics: counters match what was published, ready only on the "
     "leader",
     "[run][metrics]") {
   RunEnvironment env(ConfKeys{{"sluice.ha.poll.ms", "200"}});

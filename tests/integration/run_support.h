@@ -65,6 +65,7 @@ class RunEnvironment {
   explicit RunEnvironment(const ConfKeys& extra = {});
 
   MariaDbServer& server() { return *server_; }
+  [[nodiscard]] const std::string& conf_dir() const { return conf_; }
   kafka::MockCluster& cluster() { return *cluster_; }
 
   // Starts `sluice run` and waits until it streams (or resumes).

@@ -246,7 +246,7 @@ TEST_CASE("a MINIMAL update marks columns missing before as updated",
   CHECK(data.aftercolumns(0).updated());
 }
 
-TEST_CASE("a delete carries the before image; filtered columns are left out",
+TEST_CASE("a delete carries the before image, filtered columns are left out",
           "[canal-pb]") {
   auto table = commission();
   table.columns[5].filtered_out = true;
@@ -352,7 +352,7 @@ TEST_CASE("the bytes of a small insert are exactly canal's", "[canal-pb]") {
       "\x42\x01"
       "d"  // schemaName
       "\x4a\x01"
-      "t"           // tableName
+      "t"         // tableName
       "\x50\x0a"  // eventLength
       "\x58\x01"  // eventType INSERT
       "\x62\x0e"  // props: {rowsCount, 1}

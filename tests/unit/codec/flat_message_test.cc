@@ -98,7 +98,7 @@ TEST_CASE("columns a field filter leaves out appear nowhere", "[flat]") {
   }
 }
 
-TEST_CASE("a delete renders the before image; no PK gives null pkNames",
+TEST_CASE("a delete renders the before image, no PK gives null pkNames",
           "[flat]") {
   auto table = commission();
   table.columns[0].primary_key = false;

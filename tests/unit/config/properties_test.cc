@@ -60,7 +60,8 @@ TEST_CASE("continuation lines and their line numbers", "[properties]") {
   CHECK(f.entries.size() == 3);
 }
 
-TEST_CASE("escapes: regexes, separators in keys, \\u, tabs", "[properties]") {
+TEST_CASE("escapes: regexes, separators in keys, unicode, tabs",
+          "[properties]") {
   const auto f = parsed(
       "canal.instance.filter.regex=.*\\\\..*\n"
       "canal.instance.filter.black.regex=mysql\\.slave_.*\n"
@@ -79,7 +80,7 @@ TEST_CASE("escapes: regexes, separators in keys, \\u, tabs", "[properties]") {
   CHECK(value_of(f, "upper") == "\xc3\x89");
 }
 
-TEST_CASE("CRLF and CR line ends; the last duplicate wins", "[properties]") {
+TEST_CASE("CRLF and CR line ends, the last duplicate wins", "[properties]") {
   const auto f = parsed("a=1\r\nb=2\rc=3\r\na=4");
   CHECK(value_of(f, "a") == "4");
   CHECK(value_of(f, "b") == "2");
@@ -88,7 +89,8 @@ TEST_CASE("CRLF and CR line ends; the last duplicate wins", "[properties]") {
   CHECK(f.entries.size() == 4);
 }
 
-TEST_CASE("a malformed \\u escape names file, line and key", "[properties]") {
+TEST_CASE("a malformed unicode escape names file, line and key",
+          "[properties]") {
   auto f = parse_properties("ok=1\n\nbad=\\u12G4\n",
                             "conf/test/instance.properties");
   REQUIRE_FALSE(f);

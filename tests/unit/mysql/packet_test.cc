@@ -51,7 +51,7 @@ TEST_CASE("payloads of 2^24-1 bytes and more continue, ending short or empty",
   }
 }
 
-TEST_CASE("partial input asks for more; a wrong sequence id is an error",
+TEST_CASE("partial input asks for more, a wrong sequence id is an error",
           "[packet]") {
   const auto payload = filled(100);
   std::vector<std::byte> wire;

@@ -119,7 +119,7 @@ TEST_CASE("an auth response over 255 bytes needs lenenc data", "[protocol]") {
   CHECK(p.error().message.find("LENENC") != std::string::npos);
 }
 
-TEST_CASE("ERR packets carry code, SQLSTATE and text; refusals are kRefused",
+TEST_CASE("ERR packets carry code, SQLSTATE and text, refusals are kRefused",
           "[protocol]") {
   std::vector<std::byte> p = bytes_of({0xff, 0x15, 0x04});  // 1045
   put_string("#28000Access denied for user 'repl'@'localhost'", p);

@@ -203,8 +203,9 @@ TEST_CASE("partitionHash: several columns, table mode", "[partition]") {
   CHECK(leading.rules()[0].name.text == ":id");
 }
 
-TEST_CASE("partitionHash: ',' and ';' separate rules, empty ones skipped",
-          "[partition]") {
+TEST_CASE(
+    "partitionHash: commas and semicolons separate rules, empty ones skipped",
+    "[partition]") {
   const PartitionRules rules = rules_of(",a.b:id;c.d:$pk$,,e.f;");
   REQUIRE(rules.rules().size() == 3);
   CHECK(rules.rules()[0].mode == PartitionRule::Mode::kColumns);

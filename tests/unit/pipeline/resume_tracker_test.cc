@@ -165,7 +165,7 @@ TEST_CASE("MySQL TRANSACTION_PAYLOAD: the payload's end is the position",
   CHECK(log.rows.size() > 0);
 }
 
-TEST_CASE("XA PREPARE ends the prepared part; MariaDB GTIDs open transactions",
+TEST_CASE("XA PREPARE ends the prepared part, MariaDB GTIDs open transactions",
           "[resume]") {
   const std::vector<std::byte> file = testing::read_file(
       testing::binlog_path("mariadb1011_checksum_none_stmt_minimal_xa.binlog"));

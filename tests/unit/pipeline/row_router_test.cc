@@ -68,7 +68,7 @@ TEST_CASE("rows go to canal's partition of hash(database) ^ hash(id)",
   }
 }
 
-TEST_CASE("$pk$ and an explicit column list agree; database hash can be off",
+TEST_CASE("$pk$ and an explicit column list agree, database hash can be off",
           "[router]") {
   auto table = commission();
   binlog::EventHeader header;
@@ -124,7 +124,7 @@ TEST_CASE("a table-hash rule hashes the table name only", "[router]") {
   CHECK(route->partition == expected_partition(java_hash("commission"), 5));
 }
 
-TEST_CASE("a composite key is a JSON array; both columns hash", "[router]") {
+TEST_CASE("a composite key is a JSON array, both columns hash", "[router]") {
   auto table = commission();
   table.columns[1].primary_key = true;  // (id, user_id)
   binlog::EventHeader header;
