@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <optional>
 #include <thread>
@@ -132,15 +133,14 @@ int run_run(std::span<const std::string> args) {
   control.progress_every =
       std::chrono::milliseconds(static_cast<int64_t>(progress_s * 1000));
 
+  // The collector owns each destination's stats; its runner writes them.
   auto collector = std::make_shared<metrics::Collector>(&wall_clock_ms);
-  std::vector<std::shared_ptr<metrics::DestinationStats>> stats;
   std::vector<std::unique_ptr<DestinationRunner>> runners;
   for (const config::InstanceConfig& in : config->instances) {
-    stats.push_back(
-        std::make_shared<metrics::DestinationStats>(in.destination));
-    collector->add(stats.back());
-    runners.push_back(std::make_unique<DestinationRunner>(
-        config->server, in, control, *stats.back()));
+    auto stats = std::make_shared<metrics::DestinationStats>(in.destination);
+    collector->add(stats);
+    runners.push_back(std::make_unique<DestinationRunner>(config->server, in,
+                                                          control, *stats));
   }
   auto endpoint = metrics::HttpEndpoint::start(
       config->server.metrics_host,

@@ -132,6 +132,39 @@ TEST_CASE("a transaction's first row re-states the committed checkpoint",
   CHECK(checkpoint_of(*c)->pos == 400);
 }
 
+TEST_CASE("a node that stops leading publishes and commits nothing more",
+          "[kafka][publisher]") {
+  auto c = cluster_with_topics();
+  bool leading = true;
+  Status confirmed;
+  PublisherOptions o = options(*c, true);
+  o.leading = [&] { return leading; };
+  o.confirm_leading = [&] { return confirmed; };
+  auto p = publisher(*c, true, o);
+  REQUIRE(publish_rows(*p, 1, 3));
+  REQUIRE(p->close_batch(at(300)));
+
+  // The server no longer confirms the lock: the batch is not committed.
+  REQUIRE(publish_rows(*p, 4, 3));
+  confirmed = make_error(Errc::kNotLeader, "the lock is held by another node");
+  auto closed = p->close_batch(at(600));
+  REQUIRE_FALSE(closed);
+  CHECK(closed.error().code == Errc::kNotLeader);
+  REQUIRE(p->abandon_batch());
+
+  // The lease ran out: not even a message is produced.
+  leading = false;
+  auto published = publish_rows(*p, 7, 1);
+  REQUIRE_FALSE(published);
+  CHECK(published.error().code == Errc::kNotLeader);
+  CHECK(p->rows_in_batch() == 0);
+  CHECK(checkpoint_of(*c)->pos == 300);
+  // Rows 1-3 committed, 4-6 aborted (the mock cluster shows them anyway),
+  // row 7 never sent.
+  for (const auto& r : test::read_topic(c->bootstrap(), "rows"))
+    CHECK(r.key != "7");
+}
+
 TEST_CASE("a batch given up leaves the last checkpoint", "[kafka][publisher]") {
   auto c = cluster_with_topics();
   auto p = publisher(*c, true);
