@@ -13,6 +13,9 @@
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -106,6 +109,66 @@ TEST_CASE("ha: the standby takes over from a killed and a frozen leader",
   CHECK(check.accepted > 0);
   WARN("ha run: " << check.accepted << " changes, " << check.duplicates
                   << " repeated positions");
+}
+
+}  // namespace
+}  // namespace sluice::testing
+
+namespace sluice::testing {
+namespace {
+
+TEST_CASE("ha: each destination has its own lock and moves on its own",
+          "[run][ha]") {
+  // Two destinations of the same table into two topics: `test` (the
+  // harness's) and `copy`, each with its own lock.
+  RunEnvironment env(ConfKeys{{"canal.destinations", "test,copy"},
+                              {"sluice.ha.poll.ms", "200"}});
+  REQUIRE(env.cluster().create_topic("commission_copy", 3));
+  std::filesystem::create_directories(env.conf_dir() + "/copy");
+  {
+    std::ifstream in(env.conf_dir() + "/test/instance.properties");
+    std::ofstream out(env.conf_dir() + "/copy/instance.properties");
+    for (std::string line; std::getline(in, line);)
+      out << (line.rfind("canal.mq.topic", 0) == 0
+                  ? "canal.mq.topic = commission_copy"
+                  : line)
+          << "\n";
+  }
+  Writer writer(env.server(), 3, 1);
+  auto first = env.start_run("streaming at");
+  REQUIRE(first->wait_for_err("streaming at", 30s, 2));
+  auto second = env.start_run("standing by");
+  REQUIRE(second->wait_for_err("standing by", 30s, 2));
+  CHECK(second->err().find("holds sluice.test on") != std::string::npos);
+  CHECK(second->err().find("holds sluice.copy on") != std::string::npos);
+
+  for (int i = 0; i < 20; ++i) writer.insert(50);
+  first->signal(SIGKILL);
+  (void)first->wait(10s);
+  // Both destinations move, each through its own lock.
+  REQUIRE(second->wait_for_err("streaming at", 30s, 2));
+  CHECK(second->err().find("[test] leading: holds the lock sluice.test") !=
+        std::string::npos);
+  CHECK(second->err().find("[copy] leading: holds the lock sluice.copy") !=
+        std::string::npos);
+  for (int i = 0; i < 20; ++i) writer.insert(50);
+  // Each destination's own topic holds all 2,000 changes, once each by
+  // position.
+  const auto positions_in = [&](const std::string& topic) {
+    std::set<std::string> seen;
+    for (const auto& r : test::read_topic(env.cluster().bootstrap(), topic))
+      seen.insert(std::string(r.header("sluice-pos")));
+    return seen.size();
+  };
+  const auto until = std::chrono::steady_clock::now() + 60s;
+  while ((positions_in("commission") < 2000 ||
+          positions_in("commission_copy") < 2000) &&
+         std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(250ms);
+  CHECK(positions_in("commission_copy") == 2000);
+  CHECK(exit_code(second->stop(10s)) == 0);
+  const PublishedCheck check = check_published(env.published(), env.decoded());
+  CHECK(check.accepted == 2000);
 }
 
 }  // namespace
