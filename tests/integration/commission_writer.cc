@@ -24,32 +24,32 @@ void Writer::insert(int rows) {
   server_.execute(sql);
 }
 
-void Writer::update_and_delete(int rows) {
+std::optional<int64_t> Writer::range_start(int rows) {
   const int64_t span = next_id_ - first_id_;
-  if (span < rows) return;
-  const int64_t from =
-      first_id_ +
-      static_cast<int64_t>(pick(static_cast<uint64_t>(span - rows)));
-  const int64_t del = first_id_ + static_cast<int64_t>(
-                                      pick(static_cast<uint64_t>(span - rows)));
+  if (span <= rows) return std::nullopt;  // pick(0) would divide by 0
+  return first_id_ +
+         static_cast<int64_t>(pick(static_cast<uint64_t>(span - rows)));
+}
+
+void Writer::update_and_delete(int rows) {
+  const auto from = range_start(rows);
+  const auto del = range_start(rows);
+  if (!from || !del) return;
   server_.execute(
       "BEGIN; UPDATE test.commission SET amount = amount + 1.25, note = "
       "CONCAT('u', id) WHERE id BETWEEN " +
-      std::to_string(from) + " AND " + std::to_string(from + rows - 1) +
-      "; DELETE FROM test.commission WHERE id BETWEEN " + std::to_string(del) +
-      " AND " + std::to_string(del + rows / 10) + "; COMMIT");
+      std::to_string(*from) + " AND " + std::to_string(*from + rows - 1) +
+      "; DELETE FROM test.commission WHERE id BETWEEN " + std::to_string(*del) +
+      " AND " + std::to_string(*del + rows / 10) + "; COMMIT");
 }
 
 void Writer::move_rows(int rows) {
-  const int64_t span = next_id_ - first_id_;
-  if (span < rows) return;
-  const int64_t from =
-      first_id_ +
-      static_cast<int64_t>(pick(static_cast<uint64_t>(span - rows)));
+  const auto from = range_start(rows);
+  if (!from) return;
   server_.execute(
       "UPDATE test.commission SET user_id = (user_id + 1) % 1000, biz_type = "
       "IF(biz_type = 'order', 'invite', 'order') WHERE id BETWEEN " +
-      std::to_string(from) + " AND " + std::to_string(from + rows - 1));
+      std::to_string(*from) + " AND " + std::to_string(*from + rows - 1));
 }
 
 }  // namespace sluice::testing

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <random>
 #include <string>
 
@@ -30,6 +31,9 @@ class Writer {
 
  private:
   uint64_t pick(uint64_t n) { return rng_() % n; }
+  // A random first id of `rows` consecutive ids written so far; nullopt
+  // until more than `rows` have been written.
+  std::optional<int64_t> range_start(int rows);
 
   MariaDbServer& server_;
   std::mt19937_64 rng_;
