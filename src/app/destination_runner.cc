@@ -53,6 +53,28 @@ void pause(const RunControl& control, milliseconds d) {
     std::this_thread::sleep_for(std::min(d, milliseconds(50)));
 }
 
+// Runs `attempt` until it succeeds or fails for good, backing off from
+// kFirstBackoff to kMaxBackoff between retryable failures. A stop request
+// ends it with kCancelled, and `cut_short` (asked before each wait) with
+// the error it returns.
+template <class Attempt, class CutShort>
+auto with_backoff(const RunControl& control, spdlog::logger& log,
+                  std::string_view what, Attempt attempt, CutShort cut_short)
+    -> decltype(attempt()) {
+  milliseconds backoff = kFirstBackoff;
+  for (;;) {
+    auto r = attempt();
+    if (r || !retryable(r.error())) return r;
+    if (control.stop_requested())
+      return make_error(Errc::kCancelled, "stopped");
+    if (std::optional<Error> e = cut_short()) return tl::unexpected(*e);
+    log.warn("{}: {}; retrying in {:.2f} s", what, r.error().message,
+             static_cast<double>(backoff.count()) / 1000.0);
+    pause(control, backoff);
+    backoff = std::min(backoff * 2, kMaxBackoff);
+  }
+}
+
 }  // namespace
 
 // Everything one run of the destination holds.
@@ -80,14 +102,19 @@ class DestinationRunner::Session {
   kafka::Checkpoint checkpoint_now() const;
   int stream();
   int finish();
-  // Ends the open batch at the current position (see
-  // Publisher::close_batch) and counts what it committed.
-  [[nodiscard]] Status close_batch(bool force = false);
+  // Ends the open batch at `at` (see Publisher::close_batch) and counts
+  // what it committed.
+  [[nodiscard]] Status close_batch(const kafka::Checkpoint& at,
+                                   bool force = false);
   [[nodiscard]] int kafka_failed(const Error& e);
   // Gives up the open batch and everything queued: kSteppedDown.
   [[nodiscard]] int step_down(const std::string& why);
   [[nodiscard]] bool lost_leadership() const {
     return !leader_.leading() && !stopping();
+  }
+  // What ends a wait for the binlog: a stop request or the lease's end.
+  [[nodiscard]] bool interrupted() const {
+    return stopping() || !leader_.leading();
   }
   int fail(const std::string& message, int code) {
     log_.error("{}", message);
@@ -132,18 +159,12 @@ class DestinationRunner::Session {
 template <class T, class Attempt>
 Result<T> DestinationRunner::Session::with_retries(const char* what,
                                                    Attempt attempt) {
-  milliseconds backoff = kFirstBackoff;
-  for (;;) {
-    auto r = attempt();
-    if (r || !retryable(r.error())) return r;
-    if (stopping()) return make_error(Errc::kCancelled, "stopped");
-    if (lost_leadership())
-      return make_error(Errc::kNotLeader, leader_.lost_reason());
-    log_.warn("{}: {}; retrying in {:.2f} s", what, r.error().message,
-              static_cast<double>(backoff.count()) / 1000.0);
-    sleep(backoff);
-    backoff = std::min(backoff * 2, kMaxBackoff);
-  }
+  return with_backoff(
+      r_.control_, log_, what, [&]() -> Result<T> { return attempt(); },
+      [this]() -> std::optional<Error> {
+        if (!lost_leadership()) return std::nullopt;
+        return Error{Errc::kNotLeader, leader_.lost_reason()};
+      });
 }
 
 Status DestinationRunner::Session::connect_control() {
@@ -242,7 +263,7 @@ void DestinationRunner::Session::report_progress() {
 int DestinationRunner::Session::finish() {
   if (publisher_ && tracker_) {
     const kafka::Checkpoint at = checkpoint_now();
-    if (auto s = close_batch(true); !s) {
+    if (auto s = close_batch(at, true); !s) {
       log_.warn(
           "stopping without the last batch: {}; the next start "
           "resumes from the last committed checkpoint",
@@ -258,11 +279,11 @@ int DestinationRunner::Session::finish() {
   return 0;
 }
 
-Status DestinationRunner::Session::close_batch(bool force) {
+Status DestinationRunner::Session::close_batch(const kafka::Checkpoint& at,
+                                               bool force) {
   const uint64_t rows = publisher_->rows_in_batch();
   const uint64_t batches = publisher_->batches_committed();
   const auto t0 = Clock::now();
-  const kafka::Checkpoint at = checkpoint_now();
   Status s = publisher_->close_batch(at, force);
   metrics::DestinationStats& st = r_.stats_;
   if (s && publisher_->batches_committed() != batches) {
@@ -389,9 +410,7 @@ int DestinationRunner::Session::stream() {
   ropts.connection.port = in.master_port;
   ropts.connection.user = in.user;
   ropts.connection.password = in.password;
-  ropts.connection.interrupt = [this] {
-    return stopping() || !leader_.leading();
-  };
+  ropts.connection.interrupt = [this] { return interrupted(); };
   ropts.connection.connect_timeout = milliseconds(5'000);
   ropts.connection.io_timeout = 3 * kHeartbeat;
   ropts.server_id = server_id_;
@@ -425,7 +444,7 @@ int DestinationRunner::Session::stream() {
       r_.stats_.reconnects.fetch_add(1, std::memory_order_relaxed);
     reconnecting = true;
     r_.stats_.publishing = true;
-    stream.set_interrupt([this] { return stopping() || !leader_.leading(); });
+    stream.set_interrupt([this] { return interrupted(); });
     const uint64_t transactions_at_open = tracker_->transactions();
     bool redo = false;
     while (!redo) {
@@ -444,7 +463,7 @@ int DestinationRunner::Session::stream() {
         r_.stats_.last_event_ms.store(wall_clock_ms(),
                                       std::memory_order_relaxed);
         if (!tracker_->in_transaction()) {
-          if (auto s = close_batch(); !s) {
+          if (auto s = close_batch(checkpoint_now()); !s) {
             const int code = kafka_failed(s.error());
             if (code >= 0) return code;
             redo = true;
@@ -494,7 +513,7 @@ int DestinationRunner::Session::stream() {
         backoff = kFirstBackoff;
       const bool boundary = !tracker_->in_transaction();
       if ((boundary && !stream.data_buffered()) || publisher_->batch_full()) {
-        if (auto s = close_batch(); !s) {
+        if (auto s = close_batch(checkpoint_now()); !s) {
           const int code = kafka_failed(s.error());
           if (code >= 0) return code;
           redo = true;
@@ -529,23 +548,18 @@ DestinationRunner::DestinationRunner(const config::ServerConfig& server,
 DestinationRunner::~DestinationRunner() = default;
 
 std::optional<int> DestinationRunner::stand_by(ha::LeaderLock& lock) {
-  milliseconds backoff = kFirstBackoff;
   uint64_t announced_holder = 0;  // its MySQL connection id
   for (;;) {
     if (control_.stop_requested()) return 0;
-    auto got = lock.try_acquire();
+    auto got = with_backoff(
+        control_, *log_, "taking the leader lock " + lock.name(),
+        [&] { return lock.try_acquire(); },
+        [] { return std::optional<Error>(); });
     if (!got) {
-      if (!retryable(got.error())) {
-        log_->error("cannot take the leader lock {}: {}", lock.name(),
-                    got.error().message);
-        return 1;
-      }
-      log_->warn("taking the leader lock {}: {}; retrying in {:.2f} s",
-                 lock.name(), got.error().message,
-                 static_cast<double>(backoff.count()) / 1000.0);
-      pause(control_, backoff);
-      backoff = std::min(backoff * 2, kMaxBackoff);
-      continue;
+      if (got.error().code == Errc::kCancelled) return 0;
+      log_->error("cannot take the leader lock {}: {}", lock.name(),
+                  got.error().message);
+      return 1;
     }
     if (*got) {
       stats_.elections.fetch_add(1, std::memory_order_relaxed);
@@ -554,7 +568,6 @@ std::optional<int> DestinationRunner::stand_by(ha::LeaderLock& lock) {
                  instance_.master_host, instance_.master_port);
       return std::nullopt;
     }
-    backoff = kFirstBackoff;
     const ha::LockHolder& holder = lock.holder();
     if (holder.connection != 0 && holder.connection != announced_holder) {
       log_->info(
