@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/text.h"
+
 namespace sluice::ha {
 namespace {
 
@@ -16,14 +18,18 @@ std::optional<std::string> scalar(
   return rows.front().front();
 }
 
+// A connection id from a result; 0 for NULL or anything not a number.
 uint64_t to_id(const std::optional<std::string>& v) {
-  if (!v) return 0;
   uint64_t id = 0;
-  for (const char c : *v) {
-    if (c < '0' || c > '9') return 0;
-    id = id * 10 + static_cast<uint64_t>(c - '0');
-  }
-  return id;
+  return v && parse_number(*v, id) ? id : 0;
+}
+
+// The connection holding lock `name` (IS_USED_LOCK); 0 when it is free.
+Result<uint64_t> lock_owner(mysql::ControlConnection& conn,
+                            const std::string& name) {
+  SLUICE_ASSIGN_OR_RETURN(const auto rows, conn.query("SELECT IS_USED_LOCK(" +
+                                                      conn.quote(name) + ")"));
+  return to_id(scalar(rows));
 }
 
 }  // namespace
@@ -35,10 +41,8 @@ std::string lock_name(std::string_view destination) {
 Result<LockHolder> lock_holder(mysql::ControlConnection& conn,
                                std::string_view destination) {
   LockHolder h;
-  SLUICE_ASSIGN_OR_RETURN(const auto rows,
-                          conn.query("SELECT IS_USED_LOCK(" +
-                                     conn.quote(lock_name(destination)) + ")"));
-  h.connection = to_id(scalar(rows));
+  SLUICE_ASSIGN_OR_RETURN(h.connection,
+                          lock_owner(conn, lock_name(destination)));
   if (h.connection == 0) return h;
   // Another user's sessions are visible with the PROCESS privilege only.
   auto host =
@@ -135,16 +139,15 @@ std::string LeaderLock::lost_reason() const {
 
 Status LeaderLock::check_locked() {
   const auto sent = Clock::now();
-  auto rows = conn_->query("SELECT IS_USED_LOCK(" + conn_->quote(name_) + ")");
-  if (!rows) {
+  const auto owner = lock_owner(*conn_, name_);
+  if (!owner) {
     lose("cannot confirm the lock " + name_ + " with " +
-         mysql::to_string(options_.server) + ": " + rows.error().message);
-  } else if (const uint64_t owner = to_id(scalar(*rows));
-             owner != connection_id_) {
-    lose(owner == 0 ? "the server no longer knows this node's lock " + name_ +
-                          " (its session ended)"
-                    : "the lock " + name_ + " is held by MySQL connection " +
-                          std::to_string(owner) + " now");
+         mysql::to_string(options_.server) + ": " + owner.error().message);
+  } else if (*owner != connection_id_) {
+    lose(*owner == 0 ? "the server no longer knows this node's lock " + name_ +
+                           " (its session ended)"
+                     : "the lock " + name_ + " is held by MySQL connection " +
+                           std::to_string(*owner) + " now");
   } else if (Clock::now() - sent >= lease_) {
     lose("confirming the lock " + name_ + " took longer than its lease");
   } else {
