@@ -10,6 +10,7 @@
 #include <thread>
 #include <tuple>
 
+#include "kafka/checkpoint.h"
 #include "support/flat_json.h"
 
 namespace sluice::testing {
@@ -139,17 +140,10 @@ bool RunEnvironment::wait_caught_up(std::chrono::seconds timeout) {
   while (std::chrono::steady_clock::now() < deadline) {
     for (const auto& r :
          test::read_topic(cluster_->bootstrap(), "__sluice_positions")) {
-      // {"file":"mariadb-bin.000002","pos":1234,...}: at the end, or past
-      // it when the server has written more since (a consumer's own
-      // tables, outside the filter).
-      const size_t f = r.value.find("\"file\":\"");
-      const size_t p = r.value.find("\"pos\":");
-      if (f == std::string::npos || p == std::string::npos) continue;
-      const size_t name_at = f + 8;
-      const std::string name =
-          r.value.substr(name_at, r.value.find('"', name_at) - name_at);
-      const uint64_t at = std::stoull(r.value.substr(p + 6));
-      if (std::make_pair(name, at) >= end) return true;
+      // At the end, or past it when the server has written more since (a
+      // consumer's own tables, outside the filter).
+      const auto cp = kafka::parse_checkpoint(r.value);
+      if (cp && std::make_pair(cp->file, cp->pos) >= end) return true;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(250));
   }
